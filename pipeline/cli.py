@@ -26,7 +26,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="vnclaims", description="Extract and cross-check numeric claims in Vietnamese text.")
+    p = argparse.ArgumentParser(
+        prog="vnclaims", description="Extract and cross-check numeric claims in Vietnamese text."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="extract claims from every article under a folder and check them")
     r.add_argument("input", help="folder (or file) of articles")

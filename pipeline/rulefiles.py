@@ -59,7 +59,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 def load_yaml_strict(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as f:
-            return yaml.load(f, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(f, Loader=_StrictLoader)
     except yaml.YAMLError as e:
         raise RuleFileError([Errors.E001.format(path=path, problem=str(e).replace("\n", " "))]) from e
 
