@@ -26,6 +26,8 @@ class Errors:
     E020 = _Coded("E020", "input folder {path} does not exist")
     E021 = _Coded("E021", "no readable article under {path}")
     E030 = _Coded("E030", "{path}: not a vnclaims output folder (no claims.csv)")
+    E040 = _Coded("E040", "--engine dask needs the dask extra (pip install 'vnclaims[dask]'): {problem}")
+    E041 = _Coded("E041", "unknown {what} {value!r} (choose from {choices})")
 
 
 class VnclaimsError(Exception):
