@@ -16,10 +16,25 @@ from pipeline.errors import InputError, RuleFileError, VnclaimsError
 def _run(args: argparse.Namespace) -> int:
     from pipeline.runner import run
 
-    summary = run(Path(args.input), Path(args.out), Path(args.rules) if args.rules else None, progress=not args.quiet)
+    summary = run(
+        Path(args.input),
+        Path(args.out),
+        Path(args.rules) if args.rules else None,
+        progress=not args.quiet,
+        workers=args.workers,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        formats=("csv", args.format) if args.format != "csv" else ("csv",),
+        excel=args.excel,
+        fresh=args.fresh,
+        checks=not args.no_checks,
+    )
+    for note in summary.notes:
+        print(f"vnclaims: {note}", file=sys.stderr)
     print(
         f"vnclaims: {summary.documents} documents, {summary.claims} claims, {summary.checks} checks, "
-        f"{summary.flags} flags, {summary.errors} errors -> {args.out}",
+        f"{summary.flags} flags, {summary.errors} errors -> {args.out} "
+        f"(files: {summary.extracted} extracted, {summary.reused} reused, {summary.removed} removed)",
         file=sys.stderr,
     )
     return 0
@@ -35,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="output", help="output folder (default: output/)")
     r.add_argument("--rules", default=None, help="rules folder (default: the project's rules/)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--workers", type=int, default=None, help="worker processes (default: the usable cores)")
+    r.add_argument("--engine", choices=("local", "dask"), default="local", help="local processes or a Dask cluster")
+    r.add_argument("--scheduler", default=None, help="Dask scheduler address tcp://HOST:PORT (--engine dask)")
+    r.add_argument("--format", choices=("csv", "parquet"), default="csv", help="parquet: also write <table>.parquet")
+    r.add_argument("--excel", action="store_true", help="also write vnclaims.xlsx (one sheet per table)")
+    r.add_argument("--fresh", action="store_true", help="re-extract every article, ignoring stored results")
+    r.add_argument("--no-checks", action="store_true", help="only extract: skip the cross-checks and the report")
     r.set_defaults(func=_run)
     return p
 

@@ -1,31 +1,60 @@
-"""Write output tables atomically: a temporary file in the same folder, fsync, then rename."""
+"""Write output tables atomically, and keep the per-article store that makes runs resumable.
+
+Two kinds of files live in an output folder:
+
+* the tables (``claims.csv``, ``errors.csv`` …): each written to a temporary file in the same
+  folder, fsynced, then renamed over the old one, so a reader (or a killed run) never sees half
+  a table;
+* ``articles.sqlite``: one row per input file and per article — the content key it was extracted
+  with, its claims already serialised as CSV rows, its read errors and its NFC text. Each chunk of
+  results is one SQLite transaction, so a run killed at any moment leaves whole articles or
+  nothing; the next run reuses every article whose key is unchanged and extracts the rest.
+  ``load_text(out_dir, doc_id)`` reads an article's text back (for the review app).
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+STORE_NAME = "articles.sqlite"
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_MODE = _file_mode()  # mkstemp makes 0600 files; outputs get the usual permissions
+
 
 @contextmanager
-def atomic_open(path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "") -> Iterator[IO[str]]:
+def atomic_open(
+    path: Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = ""
+) -> Iterator[IO[str]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _MODE)
+        if "b" in mode:
+            encoding = newline = None
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -43,3 +72,174 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) ->
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def iter_csv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a CSV one at a time (for tables too large to hold)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        yield from csv.DictReader(f)
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
+    """Rows serialised exactly as ``write_csv`` writes them, without the header."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    for r in rows:
+        w.writerow(r)
+    return buf.getvalue()
+
+
+def csv_header(columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(columns)
+    return buf.getvalue()
+
+
+# --- the per-article store -------------------------------------------------------------------
+
+
+@dataclass
+class DocResult:
+    """One article's extraction, ready to store: claims as CSV lines (sorted by start)."""
+
+    doc_id: str
+    text: str
+    claims_csv: str
+    n_claims: int
+    title: str = ""
+    published: str = ""
+
+
+@dataclass
+class FileResult:
+    """Everything one input file produced, under the key it was extracted with."""
+
+    relpath: str
+    key: str
+    docs: list[DocResult] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, error)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE IF NOT EXISTS files (relpath TEXT PRIMARY KEY, key TEXT NOT NULL, gen INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    doc_id TEXT PRIMARY KEY, relpath TEXT NOT NULL, title TEXT, published TEXT,
+    n_claims INTEGER NOT NULL, claims TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS docs_relpath ON docs (relpath);
+CREATE TABLE IF NOT EXISTS texts (doc_id TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS errors (doc_id TEXT NOT NULL, relpath TEXT NOT NULL, error TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS errors_relpath ON errors (relpath);
+"""
+
+
+class ArticleStore:
+    """The SQLite journal and cache of one output folder (single-threaded use).
+
+    Rows are ordered with SQLite's binary collation, i.e. by UTF-8 bytes, which is code point
+    order — the same order as Python's ``sorted`` on the doc_ids.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = out_dir / STORE_NAME
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        # WAL + NORMAL: a killed process loses at most the open transaction, never a committed one.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.gen = self._next_generation()
+
+    def _next_generation(self) -> int:
+        row = self.db.execute("SELECT v FROM meta WHERE k='gen'").fetchone()
+        gen = int(row[0]) + 1 if row else 1
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('gen', ?)", (str(gen),))
+        return gen
+
+    def close(self) -> None:
+        self.db.close()
+
+    def known_keys(self, relpaths: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(relpaths), 500):  # SQLite limits bound parameters
+            part = relpaths[i : i + 500]
+            q = f"SELECT relpath, key FROM files WHERE relpath IN ({','.join('?' * len(part))})"
+            out.update(dict(self.db.execute(q, part).fetchall()))
+        return out
+
+    def touch(self, relpaths: Sequence[str]) -> None:
+        """Mark files as part of this run without re-extracting them."""
+        if relpaths:
+            self.db.executemany("UPDATE files SET gen=? WHERE relpath=?", [(self.gen, r) for r in relpaths])
+
+    def put(self, results: Iterable[FileResult]) -> None:
+        """Store the results of one chunk in one transaction (all of it or none)."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            for r in results:
+                self._forget(r.relpath)
+                db.executemany(
+                    "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?)",
+                    [(d.doc_id, r.relpath, d.title, d.published, d.n_claims, d.claims_csv) for d in r.docs],
+                )
+                db.executemany("INSERT OR REPLACE INTO texts VALUES (?,?)", [(d.doc_id, d.text) for d in r.docs])
+                db.executemany("INSERT INTO errors VALUES (?,?,?)", [(e[0], r.relpath, e[1]) for e in r.errors])
+                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?)", (r.relpath, r.key, self.gen))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _forget(self, relpath: str) -> None:
+        db = self.db
+        db.execute("DELETE FROM texts WHERE doc_id IN (SELECT doc_id FROM docs WHERE relpath=?)", (relpath,))
+        db.execute("DELETE FROM docs WHERE relpath=?", (relpath,))
+        db.execute("DELETE FROM errors WHERE relpath=?", (relpath,))
+
+    def drop_unseen(self) -> int:
+        """Forget files that were not part of this run (removed from the input folder)."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            gone = [r for (r,) in db.execute("SELECT relpath FROM files WHERE gen<>?", (self.gen,))]
+            for r in gone:
+                self._forget(r)
+            db.execute("DELETE FROM files WHERE gen<>?", (self.gen,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return len(gone)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(documents, claims, errors) currently stored."""
+        docs, claims = self.db.execute("SELECT COUNT(*), COALESCE(SUM(n_claims), 0) FROM docs").fetchone()
+        (errors,) = self.db.execute("SELECT COUNT(*) FROM errors").fetchone()
+        return int(docs), int(claims), int(errors)
+
+    def iter_claims_csv(self) -> Iterator[str]:
+        """Each article's claim rows, articles in doc_id order (streamed, not loaded)."""
+        for (blob,) in self.db.execute("SELECT claims FROM docs WHERE n_claims>0 ORDER BY doc_id"):
+            yield blob
+
+    def iter_errors(self) -> Iterator[dict[str, str]]:
+        for doc_id, error in self.db.execute("SELECT doc_id, error FROM errors ORDER BY doc_id, rowid"):
+            yield {"doc_id": doc_id, "error": error}
+
+
+def load_text(out_dir: Path | str, doc_id: str) -> str | None:
+    """The NFC text of one article of a finished run (what every offset points into), or None.
+
+    Reads ``out_dir/articles.sqlite`` written by ``vnclaims run``; cheap enough to call per
+    request (one indexed lookup).
+    """
+    path = Path(out_dir) / STORE_NAME
+    if not path.exists():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT text FROM texts WHERE doc_id=?", (doc_id,)).fetchone()
+    finally:
+        db.close()
+    return None if row is None else str(row[0])

@@ -1,19 +1,39 @@
-"""Orchestration of ``vnclaims run``: ingest → extract → attribute → check → write outputs."""
+"""Orchestration of ``vnclaims run``: ingest → extract → attribute → store → merge → check → formats.
+
+The run streams: files are hashed and handed out in chunks (to this process, a local process
+pool or a Dask cluster, see ``pipeline.parallel``), and each chunk's results are committed to
+``out_dir/articles.sqlite`` as one transaction. No list of all claims is ever held. When every
+file is done, the store is read back in doc_id order into ``claims.csv`` (atomic rename), so the
+output is byte-identical whatever the engine, the number of workers or the order results came in.
+
+Because every stored file carries the key it was extracted with — content hash, rules version
+and code version — a run that was killed resumes where it stopped, and a daily run over a grown
+folder extracts only new or changed files; files no longer in the folder drop out. The
+cross-document checks (``pipeline.check``) then run over the whole claims.csv.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from pipeline.api import extract_document
-from pipeline.errors import Errors, InputError
-from pipeline.ingest import iter_documents, list_files
-from pipeline.model import CLAIM_COLUMNS, ERROR_COLUMNS, Claim, Document, ReadError
-from pipeline.output import write_csv
-from pipeline.rulefiles import cached_rules
+import pipeline
+from pipeline.errors import Errors, InputError, VnclaimsError
+from pipeline.ingest import doc_id_for, list_files
+from pipeline.model import CLAIM_COLUMNS, ERROR_COLUMNS
+from pipeline.output import ArticleStore, FileResult, atomic_open, csv_header, write_csv
+from pipeline.parallel import Chunk, RulesRef, WorkItem, default_workers, run_dask, run_local
+from pipeline.rulefiles import RuleSet, cached_rules
+
+ENGINES = ("local", "dask")
+FORMATS = ("csv", "parquet")
+MAX_CHUNK = 32  # files per task: big enough to amortise a task, small enough to balance workers
 
 
 @dataclass
@@ -23,33 +43,168 @@ class RunSummary:
     claims: int
     checks: int = 0
     flags: int = 0
+    extracted: int = 0  # files extracted in this run
+    reused: int = 0  # files whose stored results were still valid
+    removed: int = 0  # files gone from the input since the last run
+    notes: tuple[str, ...] = ()
 
 
-def run(input_dir: Path, out_dir: Path, rules_dir: Path | None = None, progress: bool = True) -> RunSummary:
+def code_version() -> str:
+    """vnclaims' version plus a hash of its source, so a changed checkout never reuses stale results."""
+    digest = hashlib.sha256(pipeline.__version__.encode())
+    root = Path(pipeline.__file__).resolve().parent
+    for p in sorted(root.rglob("*.py")):
+        digest.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+    return f"{pipeline.__version__}+{digest.hexdigest()[:12]}"
+
+
+def file_key(path: Path, suffix: str) -> str:
+    try:
+        content = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError as e:  # the worker reports the error; the key only has to differ from a readable file's
+        content = f"unreadable:{e.errno}"
+    return f"{content}:{suffix}"
+
+
+@dataclass
+class _Progress:
+    bar: tqdm  # type: ignore[type-arg]
+    extracted: int = 0
+    reused: int = 0
+
+
+def _plan(
+    files: list[Path], root: Path, store: ArticleStore, suffix: str, chunk_size: int, prog: _Progress, fresh: bool
+) -> Iterator[Chunk]:
+    """Chunks of files that need extracting; files whose stored key still matches are reused."""
+    for i in range(0, len(files), chunk_size):
+        batch = files[i : i + chunk_size]
+        relpaths = [doc_id_for(p, root) for p in batch]
+        keys = [file_key(p, suffix) for p in batch]
+        known = {} if fresh else store.known_keys(relpaths)
+        reuse = [r for r, k in zip(relpaths, keys, strict=True) if known.get(r) == k]
+        if reuse:
+            store.db.execute("BEGIN")
+            store.touch(reuse)
+            store.db.execute("COMMIT")
+            prog.reused += len(reuse)
+            prog.bar.update(len(reuse))
+        todo = [WorkItem(r, str(p), k) for p, r, k in zip(batch, relpaths, keys, strict=True) if known.get(r) != k]
+        if todo:
+            yield todo
+
+
+def run(
+    input_dir: Path,
+    out_dir: Path,
+    rules_dir: Path | None = None,
+    progress: bool = True,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    formats: tuple[str, ...] = ("csv",),
+    excel: bool = False,
+    fresh: bool = False,
+    checks: bool = True,
+    lang: str = "vi",
+) -> RunSummary:
+    """Extract, store, merge and check every article under ``input_dir`` into ``out_dir``.
+
+    ``workers`` defaults to the usable cores; ``engine="dask"`` sends the chunks to the Dask
+    scheduler at ``scheduler`` (or a LocalCluster when it is None). ``fresh`` ignores stored
+    results; ``checks=False`` skips the cross-document checks and the report. CSV is always
+    written (the checks read it); ``formats`` may add ``"parquet"``. Raises InputError when the
+    folder is missing or nothing in it could be read.
+    """
+    if engine not in ENGINES:
+        raise VnclaimsError(Errors.E041.format(what="engine", value=engine, choices=", ".join(ENGINES)))
+    for f in formats:
+        if f not in FORMATS:
+            raise VnclaimsError(Errors.E041.format(what="format", value=f, choices=", ".join(FORMATS)))
     if not input_dir.exists():
         raise InputError(Errors.E020.format(path=input_dir))
     rules = cached_rules(rules_dir)
-    files = list_files(input_dir)
-    claims: list[Claim] = []
-    errors: list[ReadError] = []
-    docs = 0
+    n_workers = workers if workers and workers > 0 else default_workers()
+    root = input_dir.absolute()
+    files = list_files(root)
+    suffix = f"{rules.version}:{code_version()}"
+    chunk_size = max(1, min(MAX_CHUNK, math.ceil(len(files) / (4 * n_workers))))
+
+    store = ArticleStore(out_dir)
     bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2, file=sys.stderr)
-    for item in iter_documents(input_dir):
-        if isinstance(item, ReadError):
-            errors.append(item)
-            print(f"vnclaims: {item.error}", file=sys.stderr)
-        elif isinstance(item, Document):
-            docs += 1
-            try:
-                claims.extend(extract_document(item, rules))
-            except Exception as e:  # a bug on one article must not lose the others
-                errors.append(ReadError(item.doc_id, f"extraction failed: {type(e).__name__}: {e}"))
-                print(f"vnclaims: {item.doc_id}: extraction failed: {e}", file=sys.stderr)
-        bar.update(1)
-    bar.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(out_dir / "claims.csv", CLAIM_COLUMNS, (c.row() for c in claims))
-    write_csv(out_dir / "errors.csv", ERROR_COLUMNS, ({"doc_id": e.doc_id, "error": e.error} for e in errors))
-    if docs == 0:
+    prog = _Progress(bar)
+    try:
+        chunks = _plan(files, root, store, suffix, chunk_size, prog, fresh)
+        if engine == "dask":
+            ref = RulesRef.of(rules, with_files=True)
+            results = run_dask(chunks, str(root), ref, scheduler, n_workers)
+        else:
+            results = run_local(chunks, str(root), RulesRef.of(rules), n_workers)
+        for chunk_results in results:
+            _store(store, chunk_results, prog)
+        bar.close()
+        removed = store.drop_unseen()
+        summary = _finish(store, out_dir, input_dir)
+    finally:
+        bar.close()
+        store.close()
+    summary.extracted, summary.reused, summary.removed = prog.extracted, prog.reused, removed
+    notes = list(_after(out_dir, rules, lang, summary)) if checks else []
+    notes += _formats(out_dir, formats, excel)
+    summary.notes = tuple(notes)
+    if summary.documents == 0:
         raise InputError(Errors.E021.format(path=input_dir))
-    return RunSummary(documents=docs, errors=len(errors), claims=len(claims))
+    return summary
+
+
+def _store(store: ArticleStore, results: list[FileResult], prog: _Progress) -> None:
+    store.put(results)
+    prog.extracted += len(results)
+    prog.bar.update(len(results))
+
+
+def _finish(store: ArticleStore, out_dir: Path, input_dir: Path) -> RunSummary:
+    """Merge the store into claims.csv and errors.csv (sorted, atomic) and print the errors."""
+    with atomic_open(out_dir / "claims.csv") as f:
+        f.write(csv_header(CLAIM_COLUMNS))
+        for blob in store.iter_claims_csv():
+            f.write(blob)
+
+    def errors() -> Iterator[dict[str, str]]:
+        for e in store.iter_errors():
+            msg = e["error"] if e["doc_id"] in e["error"] else f"{e['doc_id']}: {e['error']}"
+            print(f"vnclaims: {msg}", file=sys.stderr)
+            yield e
+
+    write_csv(out_dir / "errors.csv", ERROR_COLUMNS, errors())
+    docs, claims, n_errors = store.counts()
+    return RunSummary(documents=docs, errors=n_errors, claims=claims)
+
+
+def _after(out_dir: Path, rules: RuleSet, lang: str, summary: RunSummary) -> Iterator[str]:
+    """Cross-document checks over the final claims.csv, then the report; skipped while not written yet."""
+    try:
+        from pipeline.check import check_output  # type: ignore[attr-defined]
+    except ImportError:
+        yield "checks skipped: pipeline.check.check_output is not available"
+    else:
+        summary.checks, summary.flags = check_output(out_dir, rules, lang)
+    try:
+        from pipeline.review.report import write_report  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        yield "report skipped: pipeline.review.report is not available"
+    else:
+        write_report(out_dir)
+
+
+def _formats(out_dir: Path, formats: tuple[str, ...], excel: bool) -> list[str]:
+    from pipeline.formats import write_datapackage, write_excel, write_parquet
+
+    written: list[str] = []
+    if "parquet" in formats:
+        written += write_parquet(out_dir)
+    if excel:
+        written.append(write_excel(out_dir))
+    write_datapackage(out_dir, parquet="parquet" in formats)
+    return [f"wrote {', '.join(written)}"] if written else []

@@ -1,0 +1,65 @@
+"""A stand-in extractor for the runner tests: finds digit runs with a regex.
+
+The runner's machinery (chunks, pools, the store, merging, resuming, formats) is what these tests
+exercise; they must not depend on how good extraction is, nor on its speed. ``install()`` swaps
+``pipeline.api.find_claims`` for ``fake_find_claims``; forked workers and in-process Dask workers
+inherit the swap. ``VNCLAIMS_FAKE_DELAY`` (seconds per article) slows it so a run can be killed
+half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from decimal import Decimal
+
+import regex
+
+from pipeline.model import Claim, Document
+from pipeline.rulefiles import RuleSet
+
+NUMBER = regex.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?:\s*%)?")
+
+
+def fake_find_claims(doc: Document, rules: RuleSet) -> list[Claim]:
+    delay = float(os.environ.get("VNCLAIMS_FAKE_DELAY", "0") or 0)
+    if delay:
+        time.sleep(delay)
+    if "BOOM" in doc.text:
+        raise ValueError("fake extractor refuses this article")
+    out = []
+    for m in NUMBER.finditer(doc.text):
+        text = m.group(0)
+        digits = text.rstrip("% ").replace(".", "").replace(",", ".", 1).replace(",", "")
+        pct = text.endswith("%")
+        out.append(
+            Claim(
+                doc_id=doc.doc_id,
+                claim_id=f"{doc.doc_id}#{m.start()}",
+                start=m.start(),
+                end=m.end(),
+                text=text,
+                kind="percent" if pct else "count",
+                value=Decimal(digits),
+                value_max=None,
+                unit="%" if pct else "",
+                qualifier="exact",
+                sentence=doc.text[max(0, m.start() - 20) : m.end() + 20],
+                rule_id="fake.number.v1",
+            )
+        )
+    return out[::-1]  # reversed on purpose: the runner must sort by start
+
+
+def install() -> None:
+    import pipeline.api
+
+    pipeline.api.find_claims = fake_find_claims  # type: ignore[assignment]
+
+
+def test_fake_offsets_point_into_the_text():
+    doc = Document("a.txt", "Doanh thu 1.234,5 tỷ, tăng 12 % và 7")
+    claims = fake_find_claims(doc, None)  # type: ignore[arg-type]
+    assert sorted(c.text for c in claims) == ["1.234,5", "12 %", "7"]
+    assert all(doc.text[c.start : c.end] == c.text for c in claims)
+    assert {str(c.value) for c in claims} == {"1234.5", "12", "7"}
