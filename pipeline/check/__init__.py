@@ -1,0 +1,122 @@
+"""Stage 6 — check: find the relations an article states between its figures and verify them.
+
+``check_claims`` works on claims alone (each carries its sentence and offset, so cue words between
+figures are visible): per document it finds sums, shares, changes and from–to pairs
+(``relations``), verifies them on the intervals written precision allows (``verify``), adds
+checks on single figures (``sanity``) and on repeated measures (``crossdoc``), then compares the
+same measure across documents. Every relation found becomes a row of checks.csv; every problem a
+row of flags.csv with a one-sentence explanation (``messages``). Thresholds and cue words live in
+``rules/checks.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from pipeline.check.config import Compiled, compiled
+from pipeline.check.crossdoc import across, repeats
+from pipeline.check.figures import Figure, make_figure
+from pipeline.check.findings import make_check, make_flag
+from pipeline.check.relations import DocView, Relation, find_relations
+from pipeline.check.sanity import sanity
+from pipeline.check.verify import Outcome, verify
+from pipeline.errors import Errors, InputError
+from pipeline.model import CHECK_COLUMNS, FLAG_COLUMNS, Check, Claim, Flag
+from pipeline.output import read_csv, write_csv
+from pipeline.rulefiles import RuleSet
+
+__all__ = ["check_claims", "check_output"]
+
+T = TypeVar("T", Check, Flag)
+
+
+def _figures(claims: list[Claim], cr: Compiled) -> dict[str, list[Figure]]:
+    by_doc: dict[str, list[Figure]] = {}
+    for i, c in enumerate(claims):
+        f = make_figure(c, i, cr)
+        if f is not None:
+            by_doc.setdefault(c.doc_id, []).append(f)
+    return by_doc
+
+
+def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[list[Check], list[Flag]]:
+    view = DocView.build(figs[0].claim.doc_id if figs else "", figs)
+    rels = find_relations(view, cr)
+    checks: list[Check] = []
+    flags: list[Flag] = []
+    # first pass without blame, to learn which figures are confirmed by a relation that holds
+    confirmed: set[str] = set()
+    for rel in rels:
+        if verify(rel, cr, set()).status == "pass":
+            confirmed.update(f.id for f in rel.members)
+    blamed: set[tuple[str, int]] = set()
+    results: list[tuple[Relation, Outcome]] = [(rel, verify(rel, cr, confirmed)) for rel in rels]
+    for rel, out in results:
+        check = make_check(rel, out)
+        checks.append(check)
+        if out.status != "fail":
+            continue
+        if out.scale is not None:
+            key = (out.scale.fig.id, out.scale.power)
+            if key in blamed:  # one flag per slip, even when several relations show it
+                continue
+            blamed.add(key)
+        flags.append(make_flag(rel, out, check, cr, lang))
+    for check2, flag in _chain(sanity(view, cr, lang), repeats(view.figs, cr, lang)):
+        checks.append(check2)
+        if flag is not None:
+            flags.append(flag)
+    return checks, flags
+
+
+def _chain(*its: Iterable[tuple[Check, Flag | None]]) -> Iterable[tuple[Check, Flag | None]]:
+    for it in its:
+        yield from it
+
+
+def check_claims(claims: list[Claim], rules: RuleSet, lang: str = "vi") -> tuple[list[Check], list[Flag]]:
+    """Checks and flags for claims of any number of documents (per document, then across them)."""
+    cr = compiled(rules)
+    by_doc = _figures(claims, cr)
+    checks: list[Check] = []
+    flags: list[Flag] = []
+    for doc_id in sorted(by_doc):
+        c, f = check_document(by_doc[doc_id], cr, lang)
+        checks.extend(c)
+        flags.extend(f)
+    all_figs = [f for doc_id in sorted(by_doc) for f in by_doc[doc_id]]
+    for check, flag in across(all_figs, cr, lang):
+        checks.append(check)
+        if flag is not None:
+            flags.append(flag)
+    return _unique(checks), _unique(flags)
+
+
+def _unique(rows: list[T]) -> list[T]:
+    seen: set[str] = set()
+    out: list[T] = []
+    for r in rows:
+        key = r.check_id if isinstance(r, Check) else r.flag_id
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def check_output(out_dir: Path, rules: RuleSet, lang: str = "vi") -> tuple[int, int]:
+    """Read ``out_dir/claims.csv``, write ``checks.csv`` and ``flags.csv`` there; (n_checks, n_flags)."""
+    path = Path(out_dir) / "claims.csv"
+    if not path.is_file():
+        raise InputError(Errors.E030.format(path=out_dir))
+    claims: list[Claim] = []
+    for n, row in enumerate(read_csv(path), start=2):
+        try:
+            claims.append(Claim.from_row(row))
+        except (ValueError, ArithmeticError) as e:
+            raise InputError(f"{path}: line {n}: not a claims.csv row: {e}") from e
+    checks, flags = check_claims(claims, rules, lang)
+    write_csv(Path(out_dir) / "checks.csv", CHECK_COLUMNS, (c.row() for c in checks))
+    write_csv(Path(out_dir) / "flags.csv", FLAG_COLUMNS, (f.row() for f in flags))
+    return len(checks), len(flags)

@@ -1,0 +1,150 @@
+"""The schema of ``rules/checks.yaml`` and its compiled form (cue regexes, Decimal thresholds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.rulefiles import RuleSet
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tolerance(_Strict):
+    approx_relative: Decimal
+    exact_counts: bool = True
+    one_sided_slack: Annotated[Decimal, Field(allow_inf_nan=True)]
+
+
+class Scale(_Strict):
+    words: dict[str, int]
+    near_factor: Decimal
+    powers: list[int]
+
+
+class SumRules(_Strict):
+    parts_intro: list[str]
+    total_after_parts: list[str]
+    total_words: list[str]
+    exhaustive_min_coverage: Decimal
+    max_parts: int
+
+
+class ShareRules(_Strict):
+    cues: list[str]
+    whole_after: list[str]
+    min_coverage: Decimal
+    min_margin: Decimal
+    listed_cues: list[str]
+
+
+class ChangeRules(_Strict):
+    up: list[str]
+    down: list[str]
+    to_up: list[str]
+    to_down: list[str]
+    reference: list[str]
+    new_after: list[str]
+    max_gap_chars: int
+    times: list[str]
+    min_coverage: Decimal
+
+
+class SanityRules(_Strict):
+    share_cue: list[str]
+    whole_units: list[str]
+    average_words: list[str]
+    slip_min_peers: int
+    slip_near_factor: Decimal
+    slip_window: int
+
+
+class RepeatRules(_Strict):
+    min_subject_syllables: int
+    cross_doc_min_subject_syllables: int
+    kinds: list[str]
+
+
+class ExpectedCheck(_Strict):
+    relation: str
+    status: str
+
+
+class ExpectedFlag(_Strict):
+    rule: str
+    claim: str
+
+
+class Example(_Strict):
+    name: str
+    text: str
+    expect: list[ExpectedCheck] = []
+    flags: list[ExpectedFlag] | None = None
+
+
+class CheckRules(_Strict):
+    tolerance: Tolerance
+    scale: Scale
+    sum: SumRules
+    share: ShareRules
+    change: ChangeRules
+    sanity: SanityRules
+    repeat: RepeatRules
+    severity: dict[str, str]
+    stop_words: list[str]
+    examples: list[Example] = []
+
+
+def words_pattern(words: list[str]) -> str:
+    """An alternation of cue words, longest first, on syllable boundaries."""
+    alts = sorted({w.strip().lower() for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in alts)
+    return rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])"
+
+
+@dataclass
+class Compiled:
+    """checks.yaml with its word lists turned into regexes once."""
+
+    cfg: CheckRules
+    _cache: dict[str, regex.Pattern[str]] = field(default_factory=dict)
+
+    def cue(self, name: str, words: list[str], anchor: str = "") -> regex.Pattern[str]:
+        key = f"{name}|{anchor}"
+        pat = self._cache.get(key)
+        if pat is None:
+            src = words_pattern(words)
+            if anchor == "end":
+                src = rf"{src}[\s:]*$"
+            elif anchor == "start":
+                src = rf"^[\s,:]*{src}"
+            pat = regex.compile(src, regex.IGNORECASE | regex.V1)
+            self._cache[key] = pat
+        return pat
+
+    @cached_property
+    def stop(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.cfg.stop_words)
+
+    def severity(self, rule: str) -> str:
+        return self.cfg.severity.get(rule, "warning")
+
+
+_COMPILED: dict[str, Compiled] = {}
+
+
+def compiled(rules: RuleSet) -> Compiled:
+    """Validated checks.yaml of a RuleSet, cached per rules version."""
+    key = f"{rules.directory}:{rules.version}"
+    hit = _COMPILED.get(key)
+    if hit is None:
+        hit = Compiled(rules.validate("checks", CheckRules))
+        _COMPILED[key] = hit
+    return hit

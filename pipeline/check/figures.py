@@ -1,0 +1,184 @@
+"""Figures as the checker sees them: a claim, the interval its written precision allows, its context.
+
+``68,72%`` is exact to half a unit of its last digit (68.715 … 68.725); ``khoảng`` widens that,
+``hơn``/``trên`` open one side. Every relation is verified on these intervals, so rounding that
+the text itself shows is never reported as an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from pipeline.check.config import Compiled
+from pipeline.model import Claim
+
+INF = Decimal("Infinity")
+_NUM = regex.compile(r"\d+(?:[.,]\d+)*")
+_SYL = regex.compile(r"[\p{L}\p{N}]+")
+_JOINT = regex.compile(r",|\bvà\b|\bcòn\b|\bvới\b|\btrong khi\b|\bcùng\b", regex.IGNORECASE)
+_CLAUSE_BREAK = regex.compile(r"[;:()\[\]“”\"]|,\s*(?:trong đó|gồm|bao gồm)\b|\s[-–]\s", regex.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One claim with its tolerance interval and its place in the document."""
+
+    claim: Claim
+    lo: Decimal
+    hi: Decimal
+    half: Decimal  # half a unit of the last written digit, in value units
+    number: str  # the digits as written (`166,27`)
+    scale_word: str  # `triệu`, `tỷ`, … or ""
+    index: int  # position among the document's claims
+
+    @property
+    def id(self) -> str:
+        return self.claim.claim_id
+
+    @property
+    def value(self) -> Decimal:
+        return self.claim.value
+
+    @property
+    def kind(self) -> str:
+        return self.claim.kind
+
+    @property
+    def dim(self) -> tuple[str, str]:
+        """What can be added to or compared with this figure: kind and unit."""
+        unit = self.claim.unit.lower()
+        if self.claim.kind == "count":
+            unit = unit.split()[-1] if unit else ""  # `lượt người` and `người` count the same things
+        return (self.claim.kind, unit)
+
+    @property
+    def s0(self) -> int:
+        return self.claim.sentence_start
+
+    @property
+    def rel_start(self) -> int:
+        return self.claim.start - self.claim.sentence_start
+
+    @property
+    def rel_end(self) -> int:
+        return self.claim.end - self.claim.sentence_start
+
+    def before(self, chars: int = 10_000) -> str:
+        """Sentence text before the figure."""
+        s = self.claim.sentence
+        return s[max(0, self.rel_start - chars) : max(0, self.rel_start)] if self.rel_start >= 0 else ""
+
+    def after(self, chars: int = 10_000) -> str:
+        s = self.claim.sentence
+        return s[self.rel_end : self.rel_end + chars] if self.rel_end >= 0 else ""
+
+    @property
+    def one_sided(self) -> bool:
+        return self.lo == -INF or self.hi == INF
+
+
+def parse_number(text: str) -> tuple[str, Decimal | None, int]:
+    """The first number written in ``text``: (digits as written, value, decimals written)."""
+    m = _NUM.search(text)
+    if not m:
+        return "", None, 0
+    raw = m.group(0)
+    s = raw
+    decimals = 0
+    if "," in s:
+        intpart, _, frac = s.rpartition(",")
+        decimals = len(frac)
+        s = intpart.replace(".", "") + "." + frac
+    elif "." in s:
+        groups = s.split(".")
+        if all(len(g) == 3 for g in groups[1:]):
+            s = s.replace(".", "")
+        else:  # a decimal point written the English way (52.17)
+            intpart, _, frac = s.rpartition(".")
+            decimals = len(frac)
+            s = intpart.replace(".", "") + "." + frac
+    try:
+        return raw, Decimal(s), decimals
+    except ArithmeticError:
+        return raw, None, 0
+
+
+def scale_word_of(text: str, cr: Compiled) -> str:
+    words = cr.cfg.scale.words
+    pat = cr.cue("scale_words", [*words, "tỉ", "ngàn", "ngàn tỷ"])
+    m = pat.search(text)
+    if not m:
+        return ""
+    w = regex.sub(r"\s+", " ", m.group(0).lower()).replace("tỉ", "tỷ").replace("ngàn", "nghìn")
+    return w
+
+
+def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
+    if claim.value is None:
+        return None
+    tol = cr.cfg.tolerance
+    raw, number, decimals = parse_number(claim.text)
+    scale_word = scale_word_of(claim.text, cr) if raw else ""
+    v = claim.value
+    if number:
+        mult = v / number
+    else:
+        mult = Decimal(1)
+    if claim.kind == "count" and tol.exact_counts and not scale_word and decimals == 0:
+        half = Decimal(0)
+    elif raw:
+        half = Decimal(5) * Decimal(10) ** (-decimals - 1) * mult
+    else:  # spelled-out numbers are exact words
+        half = Decimal(0)
+    lo, hi = v - half, v + half
+    q = claim.qualifier
+    slack = tol.one_sided_slack
+    if q == "range" and claim.value_max is not None:
+        lo, hi = v - half, claim.value_max + half
+    elif q == "approx":
+        w = max(half * 2, abs(v) * tol.approx_relative)
+        lo, hi = v - w, v + w
+    elif q in ("more_than", "at_least"):
+        hi = INF if slack == INF else v * (1 + slack) + half
+    elif q in ("less_than", "at_most"):
+        lo = (Decimal(0) if v >= 0 else -INF) if slack == INF else v * (1 - slack) - half
+    return Figure(claim, lo, hi, abs(half), raw, scale_word, index)
+
+
+def syllables(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
+    return [w for w in (m.group(0).lower() for m in _SYL.finditer(text)) if w not in stop and not w.isdigit()]
+
+
+def clause_before(fig: Figure, max_chars: int = 90) -> str:
+    """The text of the figure's clause before it: back to a clause break or the previous number."""
+    text = fig.before(max_chars)
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        cut = m.end()
+    last_num = None
+    for m in _NUM.finditer(text):
+        last_num = m
+    if last_num is not None and last_num.end() > cut:
+        # words right after the previous number describe it (`44,5 tỷ đồng tổng doanh thu và …`):
+        # this figure's clause starts after the next conjunction or comma
+        tail = text[last_num.end() :]
+        joints = list(_JOINT.finditer(tail))
+        cut = last_num.end() + (joints[-1].end() if joints else len(tail))
+    return text[cut:]
+
+
+def clause_after(fig: Figure, max_chars: int = 45) -> str:
+    text = fig.after(max_chars)
+    m = regex.search(r"[,;:.()]|\d", text)
+    return text[: m.start()] if m else text
+
+
+def description(fig: Figure, cr: Compiled) -> set[str]:
+    """Content syllables that say what the figure measures: its subject and its clause."""
+    words = syllables(fig.claim.subject, cr.stop)
+    words += syllables(clause_before(fig), cr.stop)
+    words += syllables(clause_after(fig), cr.stop)
+    return set(words)

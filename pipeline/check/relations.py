@@ -1,0 +1,405 @@
+"""Find the relations an article states between its figures, from the cue words around them.
+
+A relation is only proposed when the text says it: a total followed by ``trong đó``/``gồm`` and its
+parts, ``tổng cộng`` after parts, ``chiếm P%`` with a whole matched by what it measures (not by
+position), ``tăng/giảm P% so với`` with both levels stated, ``từ A lên/xuống B``. Anything less
+explicit is left alone: a wrong relation would become a false flag.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from pipeline.check.config import Compiled
+from pipeline.check.figures import Figure, clause_after, clause_before, description, syllables
+
+_YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_QUAL = regex.compile(
+    r"(?:\s+(?:khoảng|hơn|gần|trên|dưới|xấp xỉ|ước|ước tính|chừng|tới|đến|lên tới|lên đến|chỉ|mới|có|là|"
+    r"được|ở mức|mức|thêm|tới hơn|đến hơn|còn))+\s*$",
+    regex.IGNORECASE,
+)
+
+
+@dataclass
+class Relation:
+    """A stated relation between figures. ``roles`` names each member; ``parts`` for sums."""
+
+    kind: str  # sum, share, change, direction, listed
+    rule_id: str
+    doc_id: str
+    roles: dict[str, Figure] = field(default_factory=dict)
+    parts: list[Figure] = field(default_factory=list)
+    direction: int = 0  # +1 increase, -1 decrease (change, direction)
+    exhaustive: bool = True  # sum: a shortfall of the parts is a failure
+    note: str = ""
+
+    @property
+    def members(self) -> list[Figure]:
+        out = list(self.roles.values()) + list(self.parts)
+        return sorted(out, key=lambda f: f.claim.start)
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        return (self.kind, tuple(sorted(f.id for f in self.members)))
+
+
+@dataclass
+class DocView:
+    """One document's figures, in text order, grouped by sentence."""
+
+    doc_id: str
+    figs: list[Figure]
+    sentences: list[list[Figure]]
+    _desc: dict[str, set[str]] = field(default_factory=dict)
+    _weight: dict[str, float] = field(default_factory=dict)
+
+    def desc(self, f: Figure, cr: Compiled) -> set[str]:
+        if not self._desc:
+            self._desc = {g.id: description(g, cr) for g in self.figs}
+            df: dict[str, int] = {}
+            for d in self._desc.values():
+                for w in d:
+                    df[w] = df.get(w, 0) + 1
+            n = len(self.figs)
+            # words that describe most figures (the company's name) say little about which one
+            self._weight = {w: math.log(1 + n / c) for w, c in df.items()}
+        return self._desc.get(f.id) or description(f, cr)
+
+    def score(self, key: set[str], f: Figure, cr: Compiled) -> tuple[float, float]:
+        """(weighted share of ``key`` found in f's description, weighted Jaccard)."""
+        d = self.desc(f, cr)
+        wmax = math.log(1 + len(self.figs))
+
+        def w(s: set[str]) -> float:
+            return sum(self._weight.get(x, wmax) for x in s)
+
+        inter = w(key & d)
+        return (inter / w(key) if key else 0.0, inter / w(key | d) if key | d else 0.0)
+
+    @classmethod
+    def build(cls, doc_id: str, figs: list[Figure]) -> DocView:
+        figs = sorted(figs, key=lambda f: f.claim.start)
+        groups: dict[int, list[Figure]] = {}
+        for f in figs:
+            groups.setdefault(f.s0 if f.s0 >= 0 else -1 - f.index, []).append(f)
+        return cls(doc_id, figs, [groups[k] for k in sorted(groups)])
+
+    def sentence_of(self, fig: Figure) -> int:
+        for i, s in enumerate(self.sentences):
+            if fig in s:
+                return i
+        return -1
+
+
+def _between(a: Figure, b: Figure) -> str:
+    """Sentence text between two figures of the same sentence (a before b)."""
+    if a.s0 != b.s0:
+        return ""
+    return a.claim.sentence[a.rel_end : b.rel_start]
+
+
+def _strip_qual(text: str) -> str:
+    return _QUAL.sub("", text)
+
+
+def _is_change(f: Figure, cr: Compiled) -> int:
+    """+1/-1 when the figure is the size of a change (its claim says so, or a cue word precedes it)."""
+    if f.claim.change == "increase":
+        return 1
+    if f.claim.change == "decrease":
+        return -1
+    before = _strip_qual(f.before(40))
+    ch = cr.cfg.change
+    if cr.cue("down_end", ch.down, "end").search(before):
+        return -1
+    if cr.cue("up_end", ch.up, "end").search(before):
+        return 1
+    return 0
+
+
+def find_relations(view: DocView, cr: Compiled) -> list[Relation]:
+    out: list[Relation] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for rel in _all(view, cr):
+        if len({f.id for f in rel.members}) < len(rel.members) or rel.key in seen:
+            continue
+        seen.add(rel.key)
+        out.append(rel)
+    return out
+
+
+def _all(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    used: set[str] = set()
+    sums = list(_sums(view, cr))
+    yield from sums
+    yield from _listed_shares(view, cr)
+    for rel in _from_to(view, cr):
+        used.update(f.id for f in rel.members if f.claim.kind == "percent" or _is_change(f, cr))
+        yield rel
+    totals = {r.roles["total"].id for r in sums if "total" in r.roles}
+    yield from _changes(view, cr, used)
+    yield from _shares(view, cr, totals)
+
+
+# ---- sums -------------------------------------------------------------------------------------
+
+
+def _level(f: Figure, cr: Compiled) -> bool:
+    """A level, not a change, a range or a bound: something that can be a part or a total."""
+    return f.claim.qualifier != "range" and not _is_change(f, cr)
+
+
+def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    rules = cr.cfg.sum
+    intro = cr.cue("parts_intro", rules.parts_intro, "start")
+    after_cue = cr.cue("total_after_parts", rules.total_after_parts)
+    for si, sent in enumerate(view.sentences):
+        for i, t in enumerate(sent):
+            if t.claim.kind == "percent" or not _level(t, cr):
+                continue
+            # total, then `trong đó` / `gồm` and its parts in the same sentence
+            nxt = t.after(30)
+            if intro.search(nxt):
+                parts = [p for p in sent[i + 1 :] if p.dim == t.dim and _level(p, cr)]
+                # a second intro cue after the first part starts a nested list: stop there
+                parts = parts[: rules.max_parts]
+                if len(parts) >= 2:
+                    yield Relation("sum", "sum.parts_after_total", view.doc_id, {"total": t}, parts, exhaustive=False)
+                elif len(parts) == 1:
+                    yield Relation("part_whole", "sum.single_part", view.doc_id, {"total": t, "part": parts[0]})
+                continue
+            # `tổng cộng … T` after its parts (earlier in the sentence, or the previous sentence)
+            if after_cue.search(clause_before(t, 120)):
+                same = [p for p in sent[:i] if p.dim == t.dim and _level(p, cr)]
+                if len(same) < 2 and si > 0:
+                    prev = view.sentences[si - 1]
+                    same = [p for p in prev if p.dim == t.dim and _level(p, cr)]
+                    if any(p.dim == t.dim and not _level(p, cr) for p in prev):
+                        same = []
+                if 2 <= len(same) <= rules.max_parts:
+                    yield Relation("sum", "sum.total_after_parts", view.doc_id, {"total": t}, same, exhaustive=True)
+
+
+def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    """`lần lượt chiếm 40%, 35% và 25%`: shares of one whole cannot add to more than 100%."""
+    cue = cr.cue("listed", cr.cfg.share.listed_cues)
+    for sent in view.sentences:
+        i = 0
+        while i < len(sent):
+            f = sent[i]
+            if f.claim.kind != "percent" or _is_change(f, cr) or not cue.search(clause_before(f, 60)):
+                i += 1
+                continue
+            run = [f]
+            j = i + 1
+            while j < len(sent) and sent[j].claim.kind == "percent" and not _is_change(sent[j], cr):
+                gap = _between(run[-1], sent[j])
+                if not regex.fullmatch(r"[\s,;]*(?:và|,)?\s*", gap, regex.IGNORECASE):
+                    break
+                run.append(sent[j])
+                j += 1
+            if len(run) >= 2:
+                yield Relation("sum", "sum.listed_shares", view.doc_id, {}, run, exhaustive=False, note="100")
+            i = j
+
+
+# ---- changes ----------------------------------------------------------------------------------
+
+
+def _from_to(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    ch = cr.cfg.change
+    to_up = cr.cue("to_up", ch.to_up, "end")
+    to_down = cr.cue("to_down", ch.to_down, "end")
+    tu = regex.compile(r"(?<![\p{L}])từ(?:\s+mức)?\s*$", regex.IGNORECASE)
+    for si, sent in enumerate(view.sentences):
+        for i in range(len(sent) - 1):
+            a, b = sent[i], sent[i + 1]
+            if a.dim != b.dim or a.claim.qualifier == "range" or not tu.search(a.before(12)):
+                continue
+            gap = _between(a, b)
+            if regex.search(r"\d", gap) or len(gap) > 30:
+                continue
+            gap_words = regex.sub(r"^\s*(?:đồng|usd|vnđ|%)?", "", gap, flags=regex.IGNORECASE)
+            direction = -1 if to_down.search(gap_words) else 1 if to_up.search(gap_words) else 0
+            if direction == 0:
+                continue
+            rel = Relation("direction", "change.from_to", view.doc_id, {"old": a, "new": b}, direction=direction)
+            # the size of the change: in this sentence, else a lone matching one in the previous
+            sizes = [c for c in sent if c not in (a, b) and _is_change(c, cr) == direction]
+            sizes = [c for c in sizes if c.claim.kind == "percent" or c.dim == a.dim]
+            if not sizes and si > 0:
+                prev = [c for c in view.sentences[si - 1] if c.dim == a.dim and _is_change(c, cr) == direction]
+                sizes = prev if len(prev) == 1 else []
+            if len(sizes) == 1:
+                c = sizes[0]
+                role = "percent" if c.claim.kind == "percent" else "amount"
+                rel = Relation(
+                    "change", f"change.from_to_{role}", view.doc_id, {"old": a, "new": b, role: c}, direction=direction
+                )
+            yield rel
+
+
+def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
+    """`(level N), tăng/giảm X so với (O)`: N = O × (1 ± P/100) or N − O = ±A."""
+    ch = cr.cfg.change
+    ref = cr.cue("reference", ch.reference)
+    new_after = cr.cue("new_after", ch.new_after, "end")
+    for si, sent in enumerate(view.sentences):
+        for i, x in enumerate(sent):
+            direction = _is_change(x, cr)
+            if not direction or x.id in used or x.claim.qualifier == "range":
+                continue
+            levels = [f for f in sent if f is not x and _level(f, cr) and f.claim.kind != "percent"]
+            if x.claim.kind != "percent":
+                levels = [f for f in levels if f.dim == x.dim]
+            new: Figure | None = None
+            old: Figure | None = None
+            # the new level after the change: `giảm 24% so với … còn 34 tỷ`
+            for f in sent[i + 1 :]:
+                if f not in levels:
+                    continue
+                gap = _between(x, f)
+                if new_after.search(gap) and not regex.search(r"\d{3,}|\d[.,]\d", _YEAR.sub("", gap)):
+                    new = f
+                break
+            # or before it: `đạt 400 triệu đồng, giảm hơn 70%`
+            if new is None:
+                for f in reversed(sent[:i]):
+                    if f not in levels:
+                        continue
+                    gap = _between(f, x)
+                    if len(gap) <= ch.max_gap_chars and not regex.search(r"\d", gap):
+                        new = f
+                    break
+            if new is None:
+                continue
+            # the old level after `so với` in the same sentence
+            tail = x.after(200)
+            m = ref.search(tail)
+            if m:
+                for f in sent[i + 1 :]:
+                    if f in levels and f is not new and f.dim == new.dim and f.rel_start >= x.rel_end + m.end():
+                        gap = f.claim.sentence[x.rel_end + m.end() : f.rel_start]
+                        if len(gap) <= 40 and not regex.search(r"\d", _YEAR.sub("", gap)):
+                            old = f
+                        break
+            reference = x.claim.reference or (tail[m.end() : m.end() + 60] if m else "")
+            if old is None:
+                old = _match_old(view, cr, new, x, reference)
+            if old is None:
+                continue
+            role = "percent" if x.claim.kind == "percent" else "amount"
+            yield Relation(
+                "change", f"change.{role}_so_voi", view.doc_id, {"old": old, "new": new, role: x}, direction=direction
+            )
+
+
+def _years(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
+
+
+def _match_old(view: DocView, cr: Compiled, new: Figure, x: Figure, reference: str) -> Figure | None:
+    """The earlier level of a change stated elsewhere: same measure (by subject), the reference period."""
+    ref_years = _years(reference)
+    new_years = _years(new.claim.period) or _years(clause_before(new, 90))
+    if not ref_years and not new_years:
+        return None
+    key = set(syllables(new.claim.subject or x.claim.subject, cr.stop | _cue_words(cr)))
+    if not key:
+        key = set(syllables(clause_before(x if x.claim.start < new.claim.start else new, 90), cr.stop | _cue_words(cr)))
+    if len(key) < 2:
+        return None
+    scored: list[tuple[float, float, Figure]] = []
+    for f in view.figs:
+        if f is new or f is x or f.dim != new.dim or not _level(f, cr):
+            continue
+        years = _years(f.claim.period) or _years(f.claim.sentence)
+        if ref_years:
+            if not (years & ref_years):
+                continue
+        elif not years or years & new_years:
+            continue
+        cov, jac = view.score(key, f, cr)
+        scored.append((cov, jac, f))
+    return _best(scored, cr.cfg.change.min_coverage, cr.cfg.share.min_margin)
+
+
+def _best(scored: list[tuple[float, float, Figure]], min_cov: Decimal, margin: Decimal) -> Figure | None:
+    """The clear best candidate, or None when it is weak or tied with one of another value."""
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    cov, jac, best = scored[0]
+    if cov < float(min_cov):
+        return None
+    for cov2, jac2, other in scored[1:]:
+        if other.value == best.value:
+            continue
+        if cov2 >= cov and jac2 >= jac * float(margin):
+            return None
+        if cov2 >= cov * float(margin) and jac2 >= jac:
+            return None
+        break
+    return best
+
+
+_CUE_CACHE: dict[int, frozenset[str]] = {}
+
+
+def _cue_words(cr: Compiled) -> frozenset[str]:
+    hit = _CUE_CACHE.get(id(cr))
+    if hit is None:
+        ch = cr.cfg.change
+        words = [*ch.up, *ch.down, *ch.reference, *ch.new_after, "dự", "kiến", "so", "với", "giá", "trị"]
+        hit = frozenset(w for phrase in words for w in phrase.lower().split())
+        _CUE_CACHE[id(cr)] = hit
+    return hit
+
+
+# ---- shares -----------------------------------------------------------------------------------
+
+
+def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]:
+    sh = cr.cfg.share
+    cue_end = cr.cue("share_end", sh.cues, "end")
+    whole_after = cr.cue("whole_after", sh.whole_after, "start")
+    total_words = cr.cue("total_words", cr.cfg.sum.total_words)
+    for sent in view.sentences:
+        for i, p in enumerate(sent):
+            if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range":
+                continue
+            if not (cue_end.search(_strip_qual(p.before(40))) or p.claim.base):
+                continue
+            part = next((f for f in reversed(sent[:i]) if f.claim.kind != "percent" and _level(f, cr)), None)
+            whole: Figure | None = None
+            nxt = sent[i + 1] if i + 1 < len(sent) else None
+            if nxt is not None and nxt.claim.kind != "percent" and whole_after.search(_between(p, nxt)):
+                whole = nxt
+                if part is not None and part.dim != whole.dim:
+                    part = None
+            if part is None:
+                continue
+            if whole is None:
+                base = p.claim.base or clause_after(p, 60)
+                key = set(syllables(base, cr.stop))
+                if not key:
+                    continue
+                wants_total = bool(total_words.search(base))
+                scored: list[tuple[float, float, Figure]] = []
+                for f in view.figs:
+                    if f is part or f.dim != part.dim or not _level(f, cr):
+                        continue
+                    cov, jac = view.score(key, f, cr)
+                    if wants_total and (f.id in totals or total_words.search(clause_before(f, 90))):
+                        jac += 1.0  # a stated total answers `tổng …` before any other match
+                    scored.append((cov, jac, f))
+                whole = _best(scored, sh.min_coverage, sh.min_margin)
+            if whole is None or whole is part:
+                continue
+            yield Relation("share", "share.percent_of_whole", view.doc_id, {"part": part, "whole": whole, "percent": p})
