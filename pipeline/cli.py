@@ -40,6 +40,16 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from pipeline.check import check_output
+    from pipeline.rulefiles import cached_rules
+
+    rules = cached_rules(Path(args.rules) if args.rules else None)
+    n_checks, n_flags = check_output(Path(args.output), rules, args.lang)
+    print(f"vnclaims: {n_checks} checks, {n_flags} flags -> {args.output}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="vnclaims", description="Extract and cross-check numeric claims in Vietnamese text."
@@ -58,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--fresh", action="store_true", help="re-extract every article, ignoring stored results")
     r.add_argument("--no-checks", action="store_true", help="only extract: skip the cross-checks and the report")
     r.set_defaults(func=_run)
+    c = sub.add_parser("check", help="check the claims of an existing output folder: checks.csv, flags.csv")
+    c.add_argument("output", help="output folder holding claims.csv")
+    c.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of flag messages (default: vi)")
+    c.add_argument("--rules", default=None, help="rules folder (default: the project's rules/)")
+    c.set_defaults(func=_check)
     return p
 
 
