@@ -132,6 +132,8 @@ def run(
     chunk_size = max(1, min(MAX_CHUNK, math.ceil(len(files) / (4 * n_workers))))
 
     store = ArticleStore(out_dir)
+    for stale in out_dir.glob(".*.tmp"):  # half-written tables of a killed run (atomic_open's temp files)
+        stale.unlink(missing_ok=True)
     bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2, file=sys.stderr)
     prog = _Progress(bar)
     try:

@@ -10,8 +10,10 @@ half-way.
 from __future__ import annotations
 
 import os
+import random
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import regex
 
@@ -51,10 +53,65 @@ def fake_find_claims(doc: Document, rules: RuleSet) -> list[Claim]:
     return out[::-1]  # reversed on purpose: the runner must sort by start
 
 
+def fake_attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list[Claim]:
+    return claims
+
+
 def install() -> None:
+    """Swap the extraction stages (not the runner) for the fakes, in this process and its forks."""
     import pipeline.api
 
     pipeline.api.find_claims = fake_find_claims  # type: ignore[assignment]
+    pipeline.api.attribute_claims = fake_attribute_claims  # type: ignore[assignment]
+
+
+WORDS = [
+    "doanh",
+    "thu",
+    "lợi",
+    "nhuận",
+    "tăng",
+    "giảm",
+    "so",
+    "với",
+    "cùng",
+    "kỳ",
+    "năm",
+    "ngoái",
+    "đạt",
+    "khoảng",
+    "gần",
+    "hơn",
+    "người",
+    "dân",
+    "đồng",
+    "tỷ",
+    "triệu",
+]
+
+
+def make_corpus(root: Path, n: int, seed: int = 0, start: int = 0) -> list[Path]:
+    """``n`` small Vietnamese-looking articles with numbers, in two sub-folders, deterministic."""
+    rnd = random.Random(seed)
+    paths = []
+    for i in range(start, start + n):
+        sub = root / ("a" if i % 2 else "b")
+        sub.mkdir(parents=True, exist_ok=True)
+        parts = []
+        for _ in range(rnd.randint(3, 12)):
+            parts.append(" ".join(rnd.choices(WORDS, k=rnd.randint(2, 6))))
+            parts.append(f"{rnd.randint(1, 9999)},{rnd.randint(0, 99)}" + (" %" if rnd.random() < 0.3 else ""))
+        p = sub / f"bài-{i:05d}.txt"
+        p.write_text("Tiêu đề\n\n" + " ".join(parts) + ".\n", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def minimal_rules(root: Path) -> Path:
+    """A rules folder of our own, so these tests do not depend on the project's rules being finished."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "fragments.yaml").write_text("DIGITS: '[0-9]+'\n", encoding="utf-8")
+    return root
 
 
 def test_fake_offsets_point_into_the_text():
