@@ -64,7 +64,8 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
                 continue
             blamed.add(key)
         flags.append(make_flag(rel, out, check, cr, lang))
-    for check2, flag in _chain(sanity(view, cr, lang), repeats(view.figs, cr, lang)):
+    related = {frozenset((a.id, b.id)) for rel in rels for a in rel.members for b in rel.members}
+    for check2, flag in _chain(sanity(view, cr, lang), repeats(view.figs, cr, lang, related)):
         checks.append(check2)
         if flag is not None:
             flags.append(flag)

@@ -20,14 +20,21 @@ def measure_key(f: Figure, min_syllables: int) -> tuple[str, ...] | None:
     """What a figure measures, normalised; None when too vague to compare."""
     c = f.claim
     subj = syllables(c.subject)
-    if len(subj) < min_syllables or c.qualifier == "range":
+    period = " ".join(regex.findall(r"[\p{L}\p{N}]+", c.period.lower()))
+    # without a period two values of one measure are usually two moments (a from–to, a plan)
+    if len(subj) < min_syllables or c.qualifier == "range" or not period:
         return None
-    return (" ".join(subj), c.kind, c.unit.lower(), c.change, " ".join(syllables(c.reference)),
-            " ".join(syllables(c.period)))
+    return (" ".join(subj), c.kind, c.unit.lower(), c.change, " ".join(syllables(c.reference)), period,
+            " ".join(syllables(c.base)))
 
 
-def repeats(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
+def repeats(
+    figs: list[Figure], cr: Compiled, lang: str, related: set[frozenset[str]] | None = None
+) -> Iterable[tuple[Check, Flag | None]]:
+    """Two values of one measure in one article; figures of one relation or one sentence are
+    compared by that relation, not as repeats."""
     rr = cr.cfg.repeat
+    related = related or set()
     groups: dict[tuple[str, ...], list[Figure]] = {}
     for f in figs:
         if f.claim.kind not in rr.kinds:
@@ -36,13 +43,18 @@ def repeats(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check
         if key is not None:
             groups.setdefault(key, []).append(f)
     for key, members in groups.items():
-        distinct: list[Figure] = []
-        for f in members:
-            if all(f.value != d.value for d in distinct):
-                distinct.append(f)
-        if len(distinct) < 2:
+        pair = next(
+            (
+                (a, b)
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+                if a.value != b.value and a.s0 != b.s0 and frozenset((a.id, b.id)) not in related
+            ),
+            None,
+        )
+        if pair is None:
             continue
-        a, b = distinct[0], distinct[1]
+        a, b = pair
         status = "pass" if overlaps((a.lo, a.hi), (b.lo, b.hi)) else "fail"
         ids = f"{a.id} {b.id}"
         check = Check(stable_id("c", "repeat", ids), a.claim.doc_id, "repeat", ids, plain(a.value), plain(b.value),

@@ -18,6 +18,8 @@ from pipeline.model import Claim
 INF = Decimal("Infinity")
 _NUM = regex.compile(r"\d+(?:[.,]\d+)*")
 _SYL = regex.compile(r"[\p{L}\p{N}]+")
+# numbers that are figures, not years or dates (`năm 2016`, `10/12`)
+_FIGURE_NUM = regex.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*(?![\d/])")
 _JOINT = regex.compile(r",|\bvà\b|\bcòn\b|\bvới\b|\btrong khi\b|\bcùng\b", regex.IGNORECASE)
 _CLAUSE_BREAK = regex.compile(r"[;:()\[\]“”\"]|,\s*(?:trong đó|gồm|bao gồm)\b|\s[-–]\s", regex.IGNORECASE)
 
@@ -159,7 +161,7 @@ def clause_before(fig: Figure, max_chars: int = 90) -> str:
     for m in _CLAUSE_BREAK.finditer(text):
         cut = m.end()
     last_num = None
-    for m in _NUM.finditer(text):
+    for m in _FIGURE_NUM.finditer(text):
         last_num = m
     if last_num is not None and last_num.end() > cut:
         # words right after the previous number describe it (`44,5 tỷ đồng tổng doanh thu và …`):

@@ -47,7 +47,7 @@ def make_check(rel: Relation, out: Outcome) -> Check:
     try:
         if rel.kind == "sum":
             s = sum((p.value for p in rel.parts), Decimal(0))
-            expected, observed = (plain(r["total"].value), plain(s)) if "total" in r else ("<=100", plain(s))
+            expected, observed = (plain(s), plain(r["total"].value)) if "total" in r else ("<=100", plain(s))
         elif rel.kind == "share":
             expected = plain(r["part"].value / r["whole"].value * HUNDRED) if r["whole"].value else ""
             observed = plain(r["percent"].value)
