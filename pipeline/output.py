@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 STORE_NAME = "articles.sqlite"
 
@@ -58,10 +58,30 @@ def atomic_open(
         raise
 
 
+class _RowWriter:
+    """csv.DictWriter with ``\n`` line ends that also quotes fields holding a bare ``\r``.
+
+    The csv module quotes only the characters of its line terminator, so ``a\rb`` would be
+    written bare and read back as two records by many readers; such rows are written fully quoted.
+    """
+
+    def __init__(self, f: IO[str], columns: Sequence[str]) -> None:
+        kw: dict[str, Any] = {"fieldnames": list(columns), "extrasaction": "ignore", "lineterminator": "\n"}
+        self.minimal = csv.DictWriter(f, **kw)
+        self.quoted = csv.DictWriter(f, quoting=csv.QUOTE_ALL, **kw)
+
+    def writeheader(self) -> None:
+        self.minimal.writeheader()
+
+    def writerow(self, row: dict[str, Any]) -> None:
+        bare_cr = any(isinstance(v, str) and "\r" in v for v in row.values())
+        (self.quoted if bare_cr else self.minimal).writerow(row)
+
+
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) -> int:
     n = 0
     with atomic_open(path) as f:
-        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w = _RowWriter(f, columns)
         w.writeheader()
         for r in rows:
             w.writerow(r)
@@ -83,7 +103,7 @@ def iter_csv(path: Path) -> Iterator[dict[str, str]]:
 def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
     """Rows serialised exactly as ``write_csv`` writes them, without the header."""
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    w = _RowWriter(buf, columns)
     for r in rows:
         w.writerow(r)
     return buf.getvalue()

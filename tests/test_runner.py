@@ -165,3 +165,12 @@ def test_library_rejects_unknown_engine_and_format(tmp_path, rules):
         run(tmp_path, tmp_path / "o", rules, formats=("csv", "xml"))
     with pytest.raises(InputError, match="E020"):
         run(tmp_path / "missing", tmp_path / "o", rules)
+
+
+def test_csv_quotes_a_bare_carriage_return_so_rows_survive(tmp_path):
+    from pipeline.output import read_csv, write_csv
+
+    rows_in = [{"doc_id": "a\rb", "error": "x"}, {"doc_id": "c", "error": "d\ne,f"}]
+    write_csv(tmp_path / "t.csv", ["doc_id", "error"], rows_in)
+    assert read_csv(tmp_path / "t.csv") == rows_in
+    assert (tmp_path / "t.csv").read_bytes().count(b"\n") == 4  # header, 2 rows, 1 newline inside a value
