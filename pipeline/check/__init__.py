@@ -11,6 +11,8 @@ row of flags.csv with a one-sentence explanation (``messages``). Thresholds and 
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -52,7 +54,8 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
         if verify(rel, cr, set()).status == "pass":
             confirmed.update(f.id for f in rel.members)
     blamed: set[tuple[str, int]] = set()
-    results: list[tuple[Relation, Outcome]] = [(rel, verify(rel, cr, confirmed)) for rel in rels]
+    peers = _peer_distance(view.figs)
+    results: list[tuple[Relation, Outcome]] = [(rel, verify(rel, cr, confirmed, peers)) for rel in rels]
     for rel, out in results:
         check = make_check(rel, out)
         checks.append(check)
@@ -70,6 +73,22 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
         if flag is not None:
             flags.append(flag)
     return checks, flags
+
+
+def _peer_distance(figs: list[Figure]) -> dict[str, float]:
+    """How far (in powers of ten) each figure sits from the median of the article's figures of its unit."""
+    by_dim: dict[tuple[str, str], list[Figure]] = {}
+    for f in figs:
+        if f.value > 0 and f.claim.kind != "percent":
+            by_dim.setdefault(f.dim, []).append(f)
+    out: dict[str, float] = {}
+    for group in by_dim.values():
+        if len(group) < 3:
+            continue
+        med = statistics.median(float(f.value) for f in group)
+        for f in group:
+            out[f.id] = abs(math.log10(float(f.value) / med))
+    return out
 
 
 def _chain(*its: Iterable[tuple[Check, Flag | None]]) -> Iterable[tuple[Check, Flag | None]]:

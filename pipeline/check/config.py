@@ -27,6 +27,7 @@ class Scale(_Strict):
     words: dict[str, int]
     near_factor: Decimal
     powers: list[int]
+    from_to_factor: Decimal
 
 
 class SumRules(_Strict):

@@ -141,14 +141,28 @@ def _status(implied: Interval | None, written: Interval) -> str:
     return "pass" if overlaps(implied, written) else "fail"
 
 
-def verify(rel: Relation, cr: Compiled, confirmed: set[str]) -> Outcome:
+def _from_to_slip(rel: Relation, cr: Compiled) -> bool:
+    """A from–to pair whose levels differ by about 10^3k: a scale slip, whichever the direction."""
+    if rel.kind not in ("direction", "change"):
+        return False
+    a, b = rel.roles["old"].value, rel.roles["new"].value
+    if a <= 0 or b <= 0:
+        return False
+    lg = abs(math.log10(float(b / a)))
+    tol = math.log10(float(cr.cfg.scale.from_to_factor))
+    return any(abs(lg - p) <= tol for p in cr.cfg.scale.powers)
+
+
+def verify(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict[str, float] | None = None) -> Outcome:
     """Status of the relation; for a failure, the most likely scale slip (if any)."""
     implied, written = evaluate(rel, cr)
     status = _status(implied, written)
+    if status == "pass" and _from_to_slip(rel, cr):
+        status = "fail"
     coverage: Decimal | None = None
     scale: Scale | None = None
     if status == "fail":
-        scale = diagnose_scale(rel, cr, confirmed)
+        scale = diagnose_scale(rel, cr, confirmed, peers or {})
         if rel.kind == "sum" and "total" in rel.roles and implied is not None and implied[1] < written[0]:
             # the parts fall short of the total: a failure only if they are clearly meant to cover it
             total = rel.roles["total"].value
@@ -201,10 +215,15 @@ def _needed(rel: Relation, fig: Figure) -> Decimal | None:
     return None
 
 
-def diagnose_scale(rel: Relation, cr: Compiled, confirmed: set[str]) -> Scale | None:
+def diagnose_scale(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict[str, float]) -> Scale | None:
+    """The member most likely written with the wrong scale word: its needed value is ~10^3k times
+    the written one; ties go to a member no holding relation confirms, then to the one farthest
+    from its peers (``peers``: |log10(value / median of the article's figures of its unit)|)."""
     sc = cr.cfg.scale
     tol = math.log10(float(sc.near_factor))
-    best: tuple[tuple[int, float], Scale] | None = None
+    if rel.kind == "direction" or (rel.kind == "change" and _from_to_slip(rel, cr)):
+        tol = math.log10(float(sc.from_to_factor))  # only the order of magnitude is implied
+    best: tuple[tuple[int, float, float], Scale] | None = None
     for fig in rel.members:
         if fig.claim.kind == "percent" or fig.value <= 0:
             continue
@@ -220,13 +239,20 @@ def diagnose_scale(rel: Relation, cr: Compiled, confirmed: set[str]) -> Scale | 
                 k = Decimal(10) ** power
                 fixed = replace(fig, lo=fig.lo * k if fig.lo != -INF else fig.lo, hi=fig.hi * k, half=fig.half * k)
                 implied, written = evaluate(rel, cr, {fig.id: fixed})
-                repairs = _status(implied, written) == "pass"
+                repairs = _status(implied, written) == "pass" and not (
+                    rel.kind in ("direction", "change") and _from_to_slip(_with(rel, fig, fixed), cr)
+                )
                 cand = Scale(fig, power, need, repairs, suggest_scale(fig, power, cr))
                 # a figure confirmed by another relation that holds is not the slip
-                rank = (1 if fig.id in confirmed else 0, dist)
+                rank = (1 if fig.id in confirmed else 0, round(dist, 1), -peers.get(fig.id, 0.0))
                 if best is None or rank < best[0]:
                     best = (rank, cand)
     return best[1] if best else None
+
+
+def _with(rel: Relation, fig: Figure, fixed: Figure) -> Relation:
+    roles = {k: (fixed if v is fig else v) for k, v in rel.roles.items()}
+    return replace(rel, roles=roles, parts=[fixed if p is fig else p for p in rel.parts])
 
 
 def suggest_scale(fig: Figure, power: int, cr: Compiled) -> str:

@@ -1,0 +1,191 @@
+"""Planted-error test set for the checker: mutate figures that take part in consistent relations.
+
+For every relation the checker finds to hold in a clean article (plus the gold relations that
+hold), each member figure is mutated in the article text — scale word swapped (triệu↔tỷ,
+nghìn→triệu), one digit changed by at least 2 (beyond the rounding the written precision
+allows), a percentage altered by 15–50% — the claims are rebuilt and re-checked. A planted error
+counts as detected when a flag names the mutated claim among its claim_ids. Also reports false
+flags per clean article.
+
+    .venv/bin/python bench/mutate.py                       # claims from the gold files
+    .venv/bin/python bench/mutate.py --extract             # claims from the extractor
+    .venv/bin/python bench/mutate.py --extract --clean ../shared/corpus/news   # flags per clean article
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections import Counter
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import regex
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.gold_claims import claim_from_gold, gold_claims, load_gold  # noqa: E402
+from pipeline.check import check_claims  # noqa: E402
+from pipeline.ingest import iter_documents  # noqa: E402
+from pipeline.model import Claim, Document  # noqa: E402
+from pipeline.rulefiles import load_rules  # noqa: E402
+from pipeline.segment import sentences  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SWAPS = [("triệu", "tỷ", 3), ("tỷ", "triệu", -3), ("nghìn", "triệu", 3)]
+_NUM = regex.compile(r"\d+(?:[.,]\d+)*")
+
+
+def mutations(c: Claim, rng: random.Random) -> list[tuple[str, str, Decimal]]:
+    """(kind, new surface text, new value) for one claim."""
+    out: list[tuple[str, str, Decimal]] = []
+    for a, b, p in SWAPS:
+        if regex.search(rf"(?<!nghìn ){a}", c.text) and not (a == "tỷ" and "nghìn tỷ" in c.text):
+            out.append(("scale", c.text.replace(a, b, 1), c.value * Decimal(10) ** p))
+            break
+    m = _NUM.search(c.text)
+    if m:
+        num = m.group(0)
+        digits = [i for i, ch in enumerate(num) if ch.isdigit()]
+        i = rng.choice(digits)
+        d = int(num[i])
+        choices = [x for x in range(10) if abs(x - d) >= 2 and not (x == 0 and i == 0)]
+        x = rng.choice(choices)
+        new_num = num[:i] + str(x) + num[i + 1 :]
+        old_v = _plain(num)
+        new_v = _plain(new_num)
+        if old_v:
+            out.append(("digit", c.text.replace(num, new_num, 1), c.value * new_v / old_v))
+        if c.kind == "percent" and old_v:
+            f = Decimal(str(rng.choice([0.6, 0.7, 0.8, 0.85, 1.15, 1.25, 1.4, 1.5])))
+            dec = len(num.split(",")[1]) if "," in num else 0
+            nv = (old_v * f).quantize(Decimal(10) ** -dec)
+            txt = format(nv, "f").replace(".", ",")
+            if nv != old_v:
+                out.append(("percent", c.text.replace(num, txt, 1), c.value * nv / old_v))
+    return out
+
+
+def _plain(num: str) -> Decimal:
+    if "," in num:
+        return Decimal(num.replace(".", "").replace(",", "."))
+    if "." in num and all(len(g) == 3 for g in num.split(".")[1:]):
+        return Decimal(num.replace(".", ""))
+    return Decimal(num)
+
+
+def rebuild_gold(claims: list[Claim], text: str, target: Claim, new_text: str, new_value: Decimal) -> list[Claim]:
+    """Claims of the mutated text, as the gold would give them (offsets after the figure shift)."""
+    delta = len(new_text) - len(target.text)
+    new_doc = text[: target.start] + new_text + text[target.end :]
+    spans = sentences(new_doc)
+    out = []
+    for c in claims:
+        start, end = c.start, c.end
+        if c.claim_id == target.claim_id:
+            row = _row(c, start, start + len(new_text), new_text, new_value)
+        else:
+            if start >= target.end:
+                start, end = start + delta, end + delta
+            row = _row(c, start, end, c.text, c.value)
+        out.append(replace(claim_from_gold(row, new_doc, spans), claim_id=f"{c.doc_id}#{start}"))
+    return out
+
+
+def _row(c: Claim, start: int, end: int, text: str, value: Decimal) -> dict:
+    return {
+        "doc": c.doc_id, "start": start, "end": end, "text": text, "kind": c.kind, "value": value,
+        "value_max": c.value_max, "unit": c.unit, "qualifier": c.qualifier, "subject": c.subject, "base": c.base,
+        "change": c.change, "reference": c.reference, "period": c.period,
+    }
+
+
+def extract(doc_id: str, text: str) -> list[Claim]:
+    from pipeline.api import extract_document
+
+    return extract_document(Document(doc_id=doc_id, text=text))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--gold", nargs="*", type=Path, default=sorted((ROOT.parent / "shared/gold").glob("*.gold.jsonl")))
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    ap.add_argument("--extract", action="store_true", help="claims from the extractor instead of the gold")
+    ap.add_argument("--clean", type=Path, default=None, help="also count flags per article on this folder")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--show", type=int, default=10, help="missed mutations to print")
+    a = ap.parse_args()
+    rules = load_rules()
+    rng = random.Random(a.seed)
+    rows, relations = load_gold(a.gold)
+    gclaims, texts, ids = gold_claims(rows, a.corpus)
+    by_doc: dict[str, list[Claim]] = {}
+    for c in gclaims:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    if a.extract:
+        by_doc = {d: extract(d, texts[d]) for d in texts}
+    clean_flags = 0
+    targets: list[tuple[str, Claim, str]] = []
+    for doc, claims in sorted(by_doc.items()):
+        checks, flags = check_claims(claims, rules)
+        clean_flags += len(flags)
+        for f in flags:
+            print(f"clean flag  {doc}  {f.rule}: {f.message}")
+        ids_ok: dict[str, str] = {}
+        for ch in checks:
+            if ch.status == "pass" and ch.relation in ("sum", "share", "change", "direction"):
+                for cid in ch.claim_ids.split():
+                    ids_ok.setdefault(cid, ch.relation)
+        for r in relations:
+            if r["doc"] == doc and r.get("holds"):
+                members = [r[k] for k in ("total", "part", "whole", "percent", "new", "old", "amount") if k in r]
+                members += r.get("parts", [])
+                for m in members:
+                    cid = ids.get((doc, m))
+                    if cid and not a.extract:
+                        ids_ok.setdefault(cid, r["relation"] + "(gold)")
+        by_id = {c.claim_id: c for c in claims}
+        targets += [(doc, by_id[cid], rel) for cid, rel in sorted(ids_ok.items()) if cid in by_id]
+    tried: Counter[str] = Counter()
+    caught: Counter[str] = Counter()
+    missed: list[str] = []
+    for doc, target, rel in targets:
+        for kind, new_text, new_value in mutations(target, rng):
+            text = texts[doc]
+            if a.extract:
+                new_doc = text[: target.start] + new_text + text[target.end :]
+                claims = extract(doc, new_doc)
+            else:
+                claims = rebuild_gold(by_doc[doc], text, target, new_text, new_value)
+            _, flags = check_claims(claims, rules)
+            hit = any(target.claim_id in f.claim_ids.split() for f in flags)
+            for key in (kind, f"rel:{rel}", "all"):
+                tried[key] += 1
+                caught[key] += hit
+            if not hit:
+                missed.append(f"missed {kind:8} {rel:14} {target.text!r} -> {new_text!r}  ({doc})")
+    for line in missed[: a.show]:
+        print(line)
+    n_docs = len(by_doc)
+    print(f"\nplanted errors: {tried['all']} in {len(targets)} figures of consistent relations")
+    for key in sorted(tried):
+        print(f"  {key:22} detected {caught[key]:3}/{tried[key]:3} = {caught[key] / tried[key]:.0%}")
+    print(f"clean articles: {n_docs}, flags {clean_flags}, flags per clean article {clean_flags / max(n_docs, 1):.2f}")
+    if a.clean:
+        docs = [d for d in iter_documents(a.clean) if isinstance(d, Document)]
+        n_flags = 0
+        per_rule: Counter[str] = Counter()
+        for d in docs:
+            _, flags = check_claims(extract(d.doc_id, d.text), rules)
+            n_flags += len(flags)
+            per_rule.update(f.rule for f in flags)
+            for f in flags:
+                print(f"news flag  {d.doc_id}  {f.rule}: {f.message}")
+        print(f"{a.clean}: {len(docs)} articles, {n_flags} flags, {n_flags / max(len(docs), 1):.2f} per article, "
+              f"by rule {dict(per_rule)}")
+
+
+if __name__ == "__main__":
+    main()
