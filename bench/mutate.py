@@ -26,12 +26,12 @@ import regex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gold_claims import claim_from_gold, gold_claims, load_gold  # noqa: E402
-from pipeline.check import check_claims  # noqa: E402
-from pipeline.ingest import iter_documents  # noqa: E402
-from pipeline.model import Claim, Document  # noqa: E402
-from pipeline.rulefiles import load_rules  # noqa: E402
-from pipeline.segment import sentences  # noqa: E402
+from bench.gold_claims import claim_from_gold, gold_claims, load_gold
+from pipeline.check import check_claims
+from pipeline.ingest import iter_documents
+from pipeline.model import Claim, Document
+from pipeline.rulefiles import load_rules
+from pipeline.segment import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SWAPS = [("triệu", "tỷ", 3), ("tỷ", "triệu", -3), ("nghìn", "triệu", 3)]
@@ -96,9 +96,20 @@ def rebuild_gold(claims: list[Claim], text: str, target: Claim, new_text: str, n
 
 def _row(c: Claim, start: int, end: int, text: str, value: Decimal) -> dict:
     return {
-        "doc": c.doc_id, "start": start, "end": end, "text": text, "kind": c.kind, "value": value,
-        "value_max": c.value_max, "unit": c.unit, "qualifier": c.qualifier, "subject": c.subject, "base": c.base,
-        "change": c.change, "reference": c.reference, "period": c.period,
+        "doc": c.doc_id,
+        "start": start,
+        "end": end,
+        "text": text,
+        "kind": c.kind,
+        "value": value,
+        "value_max": c.value_max,
+        "unit": c.unit,
+        "qualifier": c.qualifier,
+        "subject": c.subject,
+        "base": c.base,
+        "change": c.change,
+        "reference": c.reference,
+        "period": c.period,
     }
 
 
@@ -183,8 +194,10 @@ def main() -> None:
             per_rule.update(f.rule for f in flags)
             for f in flags:
                 print(f"news flag  {d.doc_id}  {f.rule}: {f.message}")
-        print(f"{a.clean}: {len(docs)} articles, {n_flags} flags, {n_flags / max(len(docs), 1):.2f} per article, "
-              f"by rule {dict(per_rule)}")
+        print(
+            f"{a.clean}: {len(docs)} articles, {n_flags} flags, {n_flags / max(len(docs), 1):.2f} per article, "
+            f"by rule {dict(per_rule)}"
+        )
 
 
 if __name__ == "__main__":

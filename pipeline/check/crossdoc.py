@@ -24,8 +24,15 @@ def measure_key(f: Figure, min_syllables: int) -> tuple[str, ...] | None:
     # without a period two values of one measure are usually two moments (a from–to, a plan)
     if len(subj) < min_syllables or c.qualifier == "range" or not period:
         return None
-    return (" ".join(subj), c.kind, c.unit.lower(), c.change, " ".join(syllables(c.reference)), period,
-            " ".join(syllables(c.base)))
+    return (
+        " ".join(subj),
+        c.kind,
+        c.unit.lower(),
+        c.change,
+        " ".join(syllables(c.reference)),
+        period,
+        " ".join(syllables(c.base)),
+    )
 
 
 def repeats(
@@ -57,13 +64,32 @@ def repeats(
         a, b = pair
         status = "pass" if overlaps((a.lo, a.hi), (b.lo, b.hi)) else "fail"
         ids = f"{a.id} {b.id}"
-        check = Check(stable_id("c", "repeat", ids), a.claim.doc_id, "repeat", ids, plain(a.value), plain(b.value),
-                      status, "repeat.same_measure", key[0])
+        check = Check(
+            stable_id("c", "repeat", ids),
+            a.claim.doc_id,
+            "repeat",
+            ids,
+            plain(a.value),
+            plain(b.value),
+            status,
+            "repeat.same_measure",
+            key[0],
+        )
         flag = None
         if status == "fail":
             body = M.text("repeat", lang, subject=key[0], a=a.claim.text, b=b.claim.text)
-            flag = Flag(stable_id("f", "repeat", ids), a.claim.doc_id, "repeat", cr.severity("repeat"), ids,
-                        plain(a.value), plain(b.value), M.sentence(body), "", check.check_id)
+            flag = Flag(
+                stable_id("f", "repeat", ids),
+                a.claim.doc_id,
+                "repeat",
+                cr.severity("repeat"),
+                ids,
+                plain(a.value),
+                plain(b.value),
+                M.sentence(body),
+                "",
+                check.check_id,
+            )
         yield check, flag
 
 
@@ -86,12 +112,39 @@ def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check,
             b = by_doc[d]
             status = "pass" if overlaps((a.lo, a.hi), (b.lo, b.hi)) else "fail"
             ids = f"{a.id} {b.id}"
-            check = Check(stable_id("c", "cross_doc", ids), "*", "cross_doc", ids, plain(a.value), plain(b.value),
-                          status, "cross_doc.same_measure", key[0])
+            check = Check(
+                stable_id("c", "cross_doc", ids),
+                "*",
+                "cross_doc",
+                ids,
+                plain(a.value),
+                plain(b.value),
+                status,
+                "cross_doc.same_measure",
+                key[0],
+            )
             flag = None
             if status == "fail":
-                body = M.text("cross_doc", lang, subject=key[0], period=a.claim.period, a=a.claim.text,
-                              b=b.claim.text, doc_a=a.claim.doc_id, doc_b=b.claim.doc_id)
-                flag = Flag(stable_id("f", "cross_doc", ids), "*", "cross_doc", cr.severity("cross_doc"), ids,
-                            plain(a.value), plain(b.value), M.sentence(body), "", check.check_id)
+                body = M.text(
+                    "cross_doc",
+                    lang,
+                    subject=key[0],
+                    period=a.claim.period,
+                    a=a.claim.text,
+                    b=b.claim.text,
+                    doc_a=a.claim.doc_id,
+                    doc_b=b.claim.doc_id,
+                )
+                flag = Flag(
+                    stable_id("f", "cross_doc", ids),
+                    "*",
+                    "cross_doc",
+                    cr.severity("cross_doc"),
+                    ids,
+                    plain(a.value),
+                    plain(b.value),
+                    M.sentence(body),
+                    "",
+                    check.check_id,
+                )
             yield check, flag

@@ -125,10 +125,7 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
     raw, number, decimals = parse_number(claim.text)
     scale_word = scale_word_of(claim.text, cr) if raw else ""
     v = claim.value
-    if number:
-        mult = v / number
-    else:
-        mult = Decimal(1)
+    mult = v / number if number else Decimal(1)
     if claim.kind == "count" and tol.exact_counts and not scale_word and decimals == 0:
         half = Decimal(0)
     elif raw:

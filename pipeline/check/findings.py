@@ -109,7 +109,8 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
         )
     if rel.kind == "sum":
         s = sum((p.value for p in rel.parts), Decimal(0))
-        return M.text("listed", lang, parts=", ".join(p.claim.text for p in rel.parts), sum=M.amount(s, "percent", "%", lang))
+        listed = ", ".join(p.claim.text for p in rel.parts)
+        return M.text("listed", lang, parts=listed, sum=M.amount(s, "percent", "%", lang))
     if rel.kind == "share":
         part, whole, pct = r["part"], r["whole"], r["percent"]
         ratio = part.value / whole.value * HUNDRED
@@ -140,7 +141,8 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
                 pct=r["percent"].claim.text,
                 need=fmt(need, new),
             )
-            return body.replace(f"{verb} {M.amount(actual, 'percent', '%', lang)}", f"{actual_verb} {M.amount(actual, 'percent', '%', lang)}", 1)
+            shown = M.amount(actual, "percent", "%", lang)
+            return body.replace(f"{verb} {shown}", f"{actual_verb} {shown}", 1)
         actual_verb = _verb(1 if diff > 0 else -1, lang)
         return M.text(
             "change_amount",

@@ -58,7 +58,10 @@ T = {
         "share": "{part} chỉ bằng khoảng {ratio} của {whole}, không phải {pct} ({pct} của {whole} là khoảng {need})",
         "sum": "{parts} = {sum}, khác {total} được nêu (lệch {diff})",
         "listed": "các tỷ lệ {parts} cộng lại là {sum}, vượt quá 100%",
-        "change_percent": "từ {old} đến {new} là {verb} {actual}, không phải {verb} {pct} ({verb} {pct} từ {old} thì còn khoảng {need})",
+        "change_percent": (
+            "từ {old} đến {new} là {verb} {actual}, không phải {verb} {pct} "
+            "({verb} {pct} từ {old} thì còn khoảng {need})"
+        ),
         "change_amount": "{new} so với {old} là {verb} {actual}, không phải {verb} {amt}",
         "direction": "câu văn nói {verb} từ {old} {to} {new}, nhưng {new} {cmp} {old}",
         "part_whole": "phần {part} lớn hơn cả tổng {total}",
@@ -75,7 +78,10 @@ T = {
         "smaller": "nhỏ hơn",
         "share_over_100": "{pct} được nêu là phần chiếm của một tổng thể nên không thể vượt quá 100%",
         "fractional_count": "{fig} là số {unit} nhưng lại không phải số nguyên",
-        "separator_slip": "{fig} là {value}, gấp khoảng {factor} lần các giá trị cùng loại trong bài (trung vị {median}); có lẽ dấu chấm là dấu thập phân: {suggestion}",
+        "separator_slip": (
+            "{fig} là {value}, gấp khoảng {factor} lần các giá trị cùng loại trong bài (trung vị {median}); "
+            "có lẽ dấu chấm là dấu thập phân: {suggestion}"
+        ),
         "repeat": "cùng một chỉ tiêu ({subject}) được nêu hai giá trị khác nhau trong bài: {a} và {b}",
         "cross_doc": "cùng một chỉ tiêu ({subject}, {period}) được nêu {a} trong {doc_a} nhưng {b} trong {doc_b}",
         "and": "và",
@@ -84,7 +90,9 @@ T = {
         "share": "{part} is only about {ratio} of {whole}, not {pct} ({pct} of {whole} is about {need})",
         "sum": "{parts} = {sum}, not the {total} stated (off by {diff})",
         "listed": "the shares {parts} add up to {sum}, more than 100%",
-        "change_percent": "from {old} to {new} is {verb} {actual}, not {verb} {pct} ({verb} {pct} from {old} gives about {need})",
+        "change_percent": (
+            "from {old} to {new} is {verb} {actual}, not {verb} {pct} ({verb} {pct} from {old} gives about {need})"
+        ),
         "change_amount": "{new} against {old} is {verb} {actual}, not {verb} {amt}",
         "direction": "the text says {verb} from {old} {to} {new}, but {new} is {cmp} {old}",
         "part_whole": "the part {part} is larger than the whole {total}",
@@ -101,7 +109,10 @@ T = {
         "smaller": "smaller than",
         "share_over_100": "{pct} is stated as a share of a whole, so it cannot exceed 100%",
         "fractional_count": "{fig} counts {unit} but is not a whole number",
-        "separator_slip": "{fig} is {value}, about {factor} times the other figures of its kind in the article (median {median}); the dot was probably a decimal comma: {suggestion}",
+        "separator_slip": (
+            "{fig} is {value}, about {factor} times the other figures of its kind in the article "
+            "(median {median}); the dot was probably a decimal comma: {suggestion}"
+        ),
         "repeat": "the same measure ({subject}) is given two different values in the article: {a} and {b}",
         "cross_doc": "the same measure ({subject}, {period}) is {a} in {doc_a} but {b} in {doc_b}",
         "and": "and",

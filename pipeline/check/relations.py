@@ -250,7 +250,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
     ch = cr.cfg.change
     ref = cr.cue("reference", ch.reference)
     new_after = cr.cue("new_after", ch.new_after, "end")
-    for si, sent in enumerate(view.sentences):
+    for sent in view.sentences:
         for i, x in enumerate(sent):
             direction = _is_change(x, cr)
             if not direction or x.id in used or x.claim.qualifier == "range":

@@ -20,16 +20,35 @@ from pipeline.model import Check, Flag
 _SLIP = regex.compile(r"^\d{1,3}\.\d{3}$")
 
 
-def _pair(rule: str, figs: list[Figure], expected: str, observed: str, status: str, body: str, cr: Compiled,
-          suggestion: str = "") -> tuple[Check, Flag | None]:
+def _pair(
+    rule: str,
+    figs: list[Figure],
+    expected: str,
+    observed: str,
+    status: str,
+    body: str,
+    cr: Compiled,
+    suggestion: str = "",
+) -> tuple[Check, Flag | None]:
     ids = " ".join(f.id for f in figs)
     doc_id = figs[0].claim.doc_id
-    check = Check(stable_id("c", f"sanity.{rule}", ids), doc_id, "sanity", ids, expected, observed, status,
-                  f"sanity.{rule}", rule)
+    check = Check(
+        stable_id("c", f"sanity.{rule}", ids), doc_id, "sanity", ids, expected, observed, status, f"sanity.{rule}", rule
+    )
     if status != "fail":
         return check, None
-    flag = Flag(stable_id("f", rule, ids), doc_id, rule, cr.severity(rule), ids, expected, observed,
-                M.sentence(body), suggestion, check.check_id)
+    flag = Flag(
+        stable_id("f", rule, ids),
+        doc_id,
+        rule,
+        cr.severity(rule),
+        ids,
+        expected,
+        observed,
+        M.sentence(body),
+        suggestion,
+        check.check_id,
+    )
     return flag_check(check), flag
 
 
@@ -46,13 +65,21 @@ def sanity(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
         c = f.claim
         if c.kind == "percent" and not _is_change(f, cr) and share_cue.search(_strip_qual(f.before(30))):
             status = "fail" if f.lo > 100 else "pass"
-            yield _pair("share_over_100", [f], "<=100", plain(c.value), status,
-                        M.text("share_over_100", lang, pct=c.text), cr)
+            yield _pair(
+                "share_over_100", [f], "<=100", plain(c.value), status, M.text("share_over_100", lang, pct=c.text), cr
+            )
         if c.kind == "count" and c.unit.lower() in units and c.qualifier != "approx":
             around = f.before(40) + " " + f.after(15)
             if c.value != c.value.to_integral_value() and not avg.search(around) and "/" not in f.after(3):
-                yield _pair("fractional_count", [f], "integer", plain(c.value), "fail",
-                            M.text("fractional_count", lang, fig=c.text, unit=c.unit), cr)
+                yield _pair(
+                    "fractional_count",
+                    [f],
+                    "integer",
+                    plain(c.value),
+                    "fail",
+                    M.text("fractional_count", lang, fig=c.text, unit=c.unit),
+                    cr,
+                )
     yield from _slips(view, cr, lang)
 
 
@@ -83,8 +110,13 @@ def _slips(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
             if med <= 0 or abs(math.log10(float(f.value / med)) - 3) > tol:
                 continue
             sugg = suggest_scale(f, -3, cr)
-            body = M.text("separator_slip", lang, fig=f.claim.text,
-                          value=M.amount(f.value, f.claim.kind, f.claim.unit, lang),
-                          factor=M.factor(f.value / med, lang),
-                          median=M.amount(med, f.claim.kind, f.claim.unit, lang), suggestion=sugg)
+            body = M.text(
+                "separator_slip",
+                lang,
+                fig=f.claim.text,
+                value=M.amount(f.value, f.claim.kind, f.claim.unit, lang),
+                factor=M.factor(f.value / med, lang),
+                median=M.amount(med, f.claim.kind, f.claim.unit, lang),
+                suggestion=sugg,
+            )
             yield _pair("separator_slip", [f], plain(f.value / 1000), plain(f.value), "fail", body, cr, sugg)
