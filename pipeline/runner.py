@@ -15,7 +15,9 @@ cross-document checks (``pipeline.check``) then run over the whole claims.csv.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from tqdm import tqdm
 
 import pipeline
 from pipeline.errors import Errors, InputError, VnclaimsError
-from pipeline.ingest import doc_id_for, list_files
+from pipeline.ingest import SUFFIXES, doc_id_for
 from pipeline.model import CLAIM_COLUMNS, ERROR_COLUMNS
 from pipeline.output import ArticleStore, FileResult, atomic_open, csv_header, write_csv
 from pipeline.parallel import Chunk, RulesRef, WorkItem, default_workers, run_dask, run_local
@@ -58,6 +60,30 @@ def code_version() -> str:
     return f"{pipeline.__version__}+{digest.hexdigest()[:12]}"
 
 
+def iter_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(doc_id-style relative path, path) of every article file under ``root``, streamed.
+
+    The same files as ``pipeline.ingest.list_files`` but without building or sorting a list of
+    them all (a folder may hold millions): outputs are sorted when merged, so the order work is
+    handed out in does not matter.
+    """
+    if root.is_file():
+        yield doc_id_for(root, root), root
+        return
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.is_dir():
+                        stack.append((e.path, f"{prefix}{e.name}/"))
+                    elif not e.name.startswith(".") and os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
+                        yield f"{prefix}{e.name}", Path(e.path)
+        except OSError:  # like rglob: an unreadable sub-folder is skipped
+            continue
+
+
 def file_key(path: Path, suffix: str) -> str:
     try:
         content = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
@@ -74,12 +100,12 @@ class _Progress:
 
 
 def _plan(
-    files: list[Path], root: Path, store: ArticleStore, suffix: str, chunk_size: int, prog: _Progress, fresh: bool
+    files: Iterator[tuple[str, Path]], store: ArticleStore, suffix: str, chunk_size: int, prog: _Progress, fresh: bool
 ) -> Iterator[Chunk]:
     """Chunks of files that need extracting; files whose stored key still matches are reused."""
-    for i in range(0, len(files), chunk_size):
-        batch = files[i : i + chunk_size]
-        relpaths = [doc_id_for(p, root) for p in batch]
+    while batch_pairs := list(itertools.islice(files, chunk_size)):
+        relpaths = [r for r, _ in batch_pairs]
+        batch = [p for _, p in batch_pairs]
         keys = [file_key(p, suffix) for p in batch]
         known = {} if fresh else store.known_keys(relpaths)
         reuse = [r for r, k in zip(relpaths, keys, strict=True) if known.get(r) == k]
@@ -127,17 +153,17 @@ def run(
     rules = cached_rules(rules_dir)
     n_workers = workers if workers and workers > 0 else default_workers()
     root = input_dir.absolute()
-    files = list_files(root)
+    n_files = sum(1 for _ in iter_files(root))
     suffix = f"{rules.version}:{code_version()}"
-    chunk_size = max(1, min(MAX_CHUNK, math.ceil(len(files) / (4 * n_workers))))
+    chunk_size = max(1, min(MAX_CHUNK, math.ceil(n_files / (4 * n_workers))))
 
     store = ArticleStore(out_dir)
     for stale in out_dir.glob(".*.tmp"):  # half-written tables of a killed run (atomic_open's temp files)
         stale.unlink(missing_ok=True)
-    bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2, file=sys.stderr)
+    bar = tqdm(total=n_files, unit="file", disable=not progress or n_files < 2, file=sys.stderr)
     prog = _Progress(bar)
     try:
-        chunks = _plan(files, root, store, suffix, chunk_size, prog, fresh)
+        chunks = _plan(iter_files(root), store, suffix, chunk_size, prog, fresh)
         if engine == "dask":
             ref = RulesRef.of(rules, with_files=True)
             results = run_dask(chunks, str(root), ref, scheduler, n_workers)
