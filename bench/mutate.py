@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gold_claims import claim_from_gold, gold_claims, load_gold
 from pipeline.check import check_claims
+from pipeline.check.config import CheckRules
+from pipeline.check.examples import parse_example
 from pipeline.ingest import iter_documents
 from pipeline.model import Claim, Document
 from pipeline.rulefiles import load_rules
@@ -126,6 +128,7 @@ def main() -> None:
     ap.add_argument("--extract", action="store_true", help="claims from the extractor instead of the gold")
     ap.add_argument("--clean", type=Path, default=None, help="also count flags per article on this folder")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--no-examples", dest="examples", action="store_false", help="skip the checks.yaml examples")
     ap.add_argument("--show", type=int, default=10, help="missed mutations to print")
     a = ap.parse_args()
     rules = load_rules()
@@ -137,6 +140,12 @@ def main() -> None:
         by_doc.setdefault(c.doc_id, []).append(c)
     if a.extract:
         by_doc = {d: extract(d, texts[d]) for d in texts}
+    if a.examples:
+        # the clean examples of rules/checks.yaml are small articles too (figures in brackets)
+        for i, ex in enumerate(rules.validate("checks", CheckRules).examples):
+            if ex.flags == [] and ex.expect:
+                doc = f"example/{i}"
+                texts[doc], by_doc[doc] = parse_example(ex.text, doc)
     clean_flags = 0
     targets: list[tuple[str, Claim, str]] = []
     for doc, claims in sorted(by_doc.items()):
@@ -165,7 +174,7 @@ def main() -> None:
     for doc, target, rel in targets:
         for kind, new_text, new_value in mutations(target, rng):
             text = texts[doc]
-            if a.extract:
+            if a.extract and not doc.startswith("example/"):
                 new_doc = text[: target.start] + new_text + text[target.end :]
                 claims = extract(doc, new_doc)
             else:
