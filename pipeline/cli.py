@@ -28,6 +28,7 @@ def _run(args: argparse.Namespace) -> int:
         excel=args.excel,
         fresh=args.fresh,
         checks=not args.no_checks,
+        lang=args.lang,
     )
     for note in summary.notes:
         print(f"vnclaims: {note}", file=sys.stderr)
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--excel", action="store_true", help="also write vnclaims.xlsx (one sheet per table)")
     r.add_argument("--fresh", action="store_true", help="re-extract every article, ignoring stored results")
     r.add_argument("--no-checks", action="store_true", help="only extract: skip the cross-checks and the report")
+    r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of flag messages (default: vi)")
     r.set_defaults(func=_run)
     c = sub.add_parser("check", help="check the claims of an existing output folder: checks.csv, flags.csv")
     c.add_argument("output", help="output folder holding claims.csv")

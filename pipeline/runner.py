@@ -19,8 +19,9 @@ import itertools
 import math
 import os
 import sys
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -49,6 +50,7 @@ class RunSummary:
     reused: int = 0  # files whose stored results were still valid
     removed: int = 0  # files gone from the input since the last run
     notes: tuple[str, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for bench/
 
 
 def code_version() -> str:
@@ -150,12 +152,14 @@ def run(
             raise VnclaimsError(Errors.E041.format(what="format", value=f, choices=", ".join(FORMATS)))
     if not input_dir.exists():
         raise InputError(Errors.E020.format(path=input_dir))
+    clock = _Clock()
     rules = cached_rules(rules_dir)
     n_workers = workers if workers and workers > 0 else default_workers()
     root = input_dir.absolute()
     n_files = sum(1 for _ in iter_files(root))
     suffix = f"{rules.version}:{code_version()}"
     chunk_size = max(1, min(MAX_CHUNK, math.ceil(n_files / (4 * n_workers))))
+    clock.lap("list")
 
     store = ArticleStore(out_dir)
     for stale in out_dir.glob(".*.tmp"):  # half-written tables of a killed run (atomic_open's temp files)
@@ -172,15 +176,19 @@ def run(
         for chunk_results in results:
             _store(store, chunk_results, prog)
         bar.close()
+        clock.lap("extract")
         removed = store.drop_unseen()
         summary = _finish(store, out_dir, input_dir)
+        clock.lap("merge")
     finally:
         bar.close()
         store.close()
     summary.extracted, summary.reused, summary.removed = prog.extracted, prog.reused, removed
-    notes = list(_after(out_dir, rules, lang, summary)) if checks else []
+    notes = list(_after(out_dir, rules, lang, summary, clock)) if checks else []
     notes += _formats(out_dir, formats, excel)
+    clock.lap("formats")
     summary.notes = tuple(notes)
+    summary.seconds = clock.laps
     if summary.documents == 0:
         raise InputError(Errors.E021.format(path=input_dir))
     return summary
@@ -210,20 +218,33 @@ def _finish(store: ArticleStore, out_dir: Path, input_dir: Path) -> RunSummary:
     return RunSummary(documents=docs, errors=n_errors, claims=claims)
 
 
-def _after(out_dir: Path, rules: RuleSet, lang: str, summary: RunSummary) -> Iterator[str]:
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._t, 3)
+        self._t = now
+
+
+def _after(out_dir: Path, rules: RuleSet, lang: str, summary: RunSummary, clock: _Clock) -> Iterator[str]:
     """Cross-document checks over the final claims.csv, then the report; skipped while not written yet."""
     try:
-        from pipeline.check import check_output  # type: ignore[attr-defined]
+        from pipeline.check import check_output
     except ImportError:
         yield "checks skipped: pipeline.check.check_output is not available"
     else:
         summary.checks, summary.flags = check_output(out_dir, rules, lang)
+    clock.lap("check")
     try:
         from pipeline.review.report import write_report  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         yield "report skipped: pipeline.review.report is not available"
     else:
         write_report(out_dir)
+    clock.lap("report")
 
 
 def _formats(out_dir: Path, formats: tuple[str, ...], excel: bool) -> list[str]:
