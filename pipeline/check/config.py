@@ -36,6 +36,9 @@ class SumRules(_Strict):
     total_words: list[str]
     exhaustive_min_coverage: Decimal
     max_parts: int
+    partition_intro: list[str]
+    partition_part: list[str]
+    partition_window: int
 
 
 class ShareRules(_Strict):

@@ -53,7 +53,8 @@ class Figure:
         """What can be added to or compared with this figure: kind and unit."""
         unit = self.claim.unit.lower()
         if self.claim.kind == "count":
-            unit = unit.split()[-1] if unit else ""  # `lượt người` and `người` count the same things
+            # the counted noun's head: `nhóm hàng hóa` and `nhóm` add up; `lượt người` and `người` do not
+            unit = unit.split()[0] if unit else ""
         return (self.claim.kind, unit)
 
     @property

@@ -58,6 +58,9 @@ def make_check(rel: Relation, out: Outcome) -> Check:
                 observed = plain(r["percent"].value)
             else:
                 expected, observed = plain(diff), plain(r["amount"].value)
+        elif rel.kind == "times":
+            expected = plain(r["new"].value / r["old"].value) if r["old"].value else ""
+            observed = plain(r["factor"].value)
         elif rel.kind == "direction":
             expected = "increase" if rel.direction > 0 else "decrease"
             d = r["new"].value - r["old"].value
@@ -163,6 +166,12 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
             to=M.text("to_up" if rel.direction > 0 else "to_down", lang),
             new=new.claim.text,
             cmp=M.text("bigger" if new.value > old.value else "smaller", lang),
+        )
+    if rel.kind == "times":
+        new, old = r["new"], r["old"]
+        ratio = new.value / old.value if old.value else Decimal(0)
+        return M.text(
+            "times", lang, new=new.claim.text, old=old.claim.text, ratio=M.factor(ratio, lang), n=r["factor"].claim.text
         )
     if rel.kind == "part_whole":
         return M.text("part_whole", lang, part=r["part"].claim.text, total=r["total"].claim.text)

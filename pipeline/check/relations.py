@@ -138,7 +138,9 @@ def _all(view: DocView, cr: Compiled) -> Iterable[Relation]:
     used: set[str] = set()
     sums = list(_sums(view, cr))
     yield from sums
+    yield from _partitions(view, cr)
     yield from _listed_shares(view, cr)
+    yield from _times(view, cr)
     for rel in _from_to(view, cr):
         used.update(f.id for f in rel.members if f.claim.kind == "percent" or _is_change(f, cr))
         yield rel
@@ -184,6 +186,48 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                         same = []
                 if 2 <= len(same) <= rules.max_parts:
                     yield Relation("sum", "sum.total_after_parts", view.doc_id, {"total": t}, same, exhaustive=True)
+
+
+def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    """`Trong 11 nhóm hàng có 3 nhóm giảm giá …; 8 nhóm … tăng`: a count split into parts, the
+    first part in the total's sentence, the next the first count of that noun in the next sentences."""
+    rules = cr.cfg.sum
+    intro = cr.cue("partition_intro", rules.partition_intro, "end")
+    has = cr.cue("partition_part", rules.partition_part, "end")
+    for si, sent in enumerate(view.sentences):
+        for i, t in enumerate(sent):
+            if t.claim.kind != "count" or not _level(t, cr) or not intro.search(t.before(25)):
+                continue
+            first = next((p for p in sent[i + 1 :] if p.dim == t.dim), None)
+            if first is None or not _level(first, cr) or not has.search(_between(t, first)):
+                continue
+            parts = [first]
+            for later in view.sentences[si + 1 : si + 1 + rules.partition_window]:
+                nxt = next((p for p in later if p.dim == t.dim), None)
+                if nxt is not None:
+                    if _level(nxt, cr) and not intro.search(nxt.before(25)):
+                        parts.append(nxt)
+                    break
+            if len(parts) >= 2:
+                yield Relation("sum", "sum.partition", view.doc_id, {"total": t}, parts, exhaustive=False)
+
+
+def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    """`A gấp N lần B` with both levels in the sentence: A = N × B."""
+    times = cr.cue("times_end", cr.cfg.change.times, "end")
+    for sent in view.sentences:
+        for i, m in enumerate(sent):
+            if m.claim.kind != "multiplier" or not times.search(_strip_qual(m.before(20))):
+                continue
+            a = next((f for f in reversed(sent[:i]) if f.claim.kind not in ("percent", "multiplier")), None)
+            if a is None or not _level(a, cr) or len(_between(a, m)) > cr.cfg.change.max_gap_chars:
+                continue
+            b = next((f for f in sent[i + 1 :] if f.dim == a.dim), None)
+            if b is None or not _level(b, cr) or len(_between(m, b)) > cr.cfg.change.max_gap_chars:
+                continue
+            if regex.search(r"\d", _YEAR.sub("", _between(m, b))):
+                continue
+            yield Relation("times", "change.times", view.doc_id, {"new": a, "old": b, "factor": m})
 
 
 def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:

@@ -119,6 +119,8 @@ def evaluate(rel: Relation, cr: Compiled, figs: dict[str, Figure] | None = None)
             q = div(diff, iv(r["old"]))
             return (scaled(q, HUNDRED) if q else None), iv(r["percent"])
         return diff, iv(r["amount"])
+    if rel.kind == "times":
+        return div(iv(r["new"]), iv(r["old"])), iv(r["factor"])
     if rel.kind == "direction":
         diff = sub(iv(r["new"]), iv(r["old"]))
         if rel.direction < 0:
@@ -129,7 +131,7 @@ def evaluate(rel: Relation, cr: Compiled, figs: dict[str, Figure] | None = None)
 
 def observed_member(rel: Relation) -> Figure | None:
     r = rel.roles
-    for role in ("total", "percent", "amount"):
+    for role in ("total", "percent", "amount", "factor"):
         if role in r:
             return r[role]
     return None
@@ -207,6 +209,12 @@ def _needed(rel: Relation, fig: Figure) -> Decimal | None:
                 return v["new"] - d * v["amount"]
             if role == "amount":
                 return d * (v["new"] - v["old"])
+        if rel.kind == "times":
+            if role == "new":
+                return v["old"] * v["factor"]
+            if role == "old":
+                return v["new"] / v["factor"]
+            return None
         if rel.kind in ("direction", "part_whole"):
             other = next(f for f in rel.members if f is not fig)
             return other.value
@@ -225,7 +233,7 @@ def diagnose_scale(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict
         tol = math.log10(float(sc.from_to_factor))  # only the order of magnitude is implied
     best: tuple[tuple[int, float, float], Scale] | None = None
     for fig in rel.members:
-        if fig.claim.kind == "percent" or fig.value <= 0:
+        if fig.claim.kind in ("percent", "multiplier") or fig.value <= 0:
             continue
         need = _needed(rel, fig)
         if need is None or need <= 0:
