@@ -109,6 +109,21 @@ def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
     return buf.getvalue()
 
 
+def csv_lines_of(rows: Sequence[Sequence[str]]) -> str:
+    """Lists of cells serialised exactly as ``write_csv`` would (the fast path for claims)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    text = buf.getvalue()
+    if "\r" not in text:
+        return text
+    buf = io.StringIO()  # rare: some cell holds a bare CR; redo row by row, as _RowWriter does
+    plain = csv.writer(buf, lineterminator="\n")
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for r in rows:
+        (quoted if any("\r" in v for v in r) else plain).writerow(r)
+    return buf.getvalue()
+
+
 def csv_header(columns: Sequence[str]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(columns)

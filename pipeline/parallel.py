@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import CLAIM_COLUMNS, Document
-from pipeline.output import DocResult, FileResult, csv_lines
+from pipeline.model import CLAIM_COLUMNS, Claim, Document, format_decimal
+from pipeline.output import DocResult, FileResult, csv_lines_of
 from pipeline.rulefiles import RuleSet, cached_rules, load_rules
 
 
@@ -92,12 +93,21 @@ def extract_file(item: WorkItem, root: Path, rules: RuleSet) -> FileResult:
             DocResult(
                 doc_id=doc.doc_id,
                 text=doc.text,
-                claims_csv=csv_lines(CLAIM_COLUMNS, (c.row() for c in claims)),
+                claims_csv=csv_lines_of([claim_cells(c) for c in claims]),
                 n_claims=len(claims),
                 title=doc.title,
                 published=doc.published,
             )
         )
+    return out
+
+
+def claim_cells(c: Claim) -> list[str]:
+    """The cells of ``c.row()`` in column order, without building a dict per claim."""
+    out = []
+    for name in CLAIM_COLUMNS:
+        v = getattr(c, name)
+        out.append(v if isinstance(v, str) else format_decimal(v) if v is None or isinstance(v, Decimal) else str(v))
     return out
 
 

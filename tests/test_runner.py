@@ -174,3 +174,18 @@ def test_csv_quotes_a_bare_carriage_return_so_rows_survive(tmp_path):
     write_csv(tmp_path / "t.csv", ["doc_id", "error"], rows_in)
     assert read_csv(tmp_path / "t.csv") == rows_in
     assert (tmp_path / "t.csv").read_bytes().count(b"\n") == 4  # header, 2 rows, 1 newline inside a value
+
+
+def test_fast_claim_serialisation_equals_the_row_writer():
+    from decimal import Decimal
+
+    from pipeline.model import Claim
+    from pipeline.output import csv_lines, csv_lines_of
+    from pipeline.parallel import claim_cells
+
+    claims = [
+        Claim("d", "d#0", 0, 3, 'a,"b"', "money", Decimal("1E+3"), None, "VND", "exact", sentence="x\ny"),
+        Claim("d", "d#5", 5, 8, "a\rb", "percent", Decimal("0.50"), Decimal("2"), "%", "range", published="2024"),
+    ]
+    assert csv_lines_of([claim_cells(c) for c in claims]) == csv_lines(CLAIM_COLUMNS, (c.row() for c in claims))
+    assert csv_lines_of([claim_cells(c) for c in claims[:1]]) == csv_lines(CLAIM_COLUMNS, [claims[0].row()])
