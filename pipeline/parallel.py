@@ -77,7 +77,12 @@ def extract_file(item: WorkItem, root: Path, rules: RuleSet) -> FileResult:
     from pipeline.ingest import read_document
 
     out = FileResult(item.relpath, item.key)
-    for doc in read_document(Path(item.path), root):
+    try:
+        docs = read_document(Path(item.path), root)
+    except Exception as e:  # ingest reports problems as ReadErrors; this is a bug, kept to this file
+        out.errors.append((item.relpath, f"{item.relpath}: reading failed: {type(e).__name__}: {e}"))
+        return out
+    for doc in docs:
         if not isinstance(doc, Document):
             out.errors.append((doc.doc_id, doc.error))
             continue

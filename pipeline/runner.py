@@ -53,11 +53,16 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for bench/
 
 
+_NOT_EXTRACTION = {"check", "review", "cli.py", "runner.py", "formats.py", "output.py"}  # run after the store
+
+
 def code_version() -> str:
     """vnclaims' version plus a hash of its source, so a changed checkout never reuses stale results."""
     digest = hashlib.sha256(pipeline.__version__.encode())
     root = Path(pipeline.__file__).resolve().parent
     for p in sorted(root.rglob("*.py")):
+        if p.relative_to(root).parts[0] in _NOT_EXTRACTION:
+            continue
         digest.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
     return f"{pipeline.__version__}+{digest.hexdigest()[:12]}"
 

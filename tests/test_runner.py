@@ -189,3 +189,20 @@ def test_fast_claim_serialisation_equals_the_row_writer():
     ]
     assert csv_lines_of([claim_cells(c) for c in claims]) == csv_lines(CLAIM_COLUMNS, (c.row() for c in claims))
     assert csv_lines_of([claim_cells(c) for c in claims[:1]]) == csv_lines(CLAIM_COLUMNS, [claims[0].row()])
+
+
+def test_a_crashing_reader_costs_only_its_file(tmp_path, rules, monkeypatch):
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 4)
+    real = pipeline.ingest.read_document
+
+    def flaky(path, root):
+        if path.name == "bài-00002.txt":
+            raise RuntimeError("reader bug")
+        return real(path, root)
+
+    monkeypatch.setattr(pipeline.ingest, "read_document", flaky)
+    s = run(corpus, tmp_path / "out", rules, progress=False, workers=1, checks=False)
+    assert (s.documents, s.errors) == (3, 1)
+    (err,) = rows(tmp_path / "out" / "errors.csv")
+    assert err["doc_id"] == "b/bài-00002.txt" and "reader bug" in err["error"]
