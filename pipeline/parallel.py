@@ -55,19 +55,14 @@ _SHIPPED: dict[str, RuleSet] = {}
 
 
 def resolve_rules(ref: RulesRef) -> RuleSet:
-    """The run's RuleSet in this process: from the folder if it holds the same version, else from the bytes."""
-    if ref.version in _SHIPPED:
-        return _SHIPPED[ref.version]
-    if Path(ref.directory).is_dir():
-        rs = cached_rules(ref.directory)
-        if rs.version == ref.version or not ref.files:
-            return rs
+    """The run's RuleSet in this process: from the shipped bytes if any (Dask), else from the folder."""
     if not ref.files:
-        return cached_rules(ref.directory)  # raises a clear RuleFileError naming the folder
-    d = Path(tempfile.mkdtemp(prefix="vnclaims-rules-"))
-    for name, data in ref.files:
-        (d / name).write_bytes(data)
-    _SHIPPED[ref.version] = load_rules(d)
+        return cached_rules(ref.directory)
+    if ref.version not in _SHIPPED:
+        d = Path(tempfile.mkdtemp(prefix="vnclaims-rules-"))
+        for name, data in ref.files:
+            (d / name).write_bytes(data)
+        _SHIPPED[ref.version] = load_rules(d)
     return _SHIPPED[ref.version]
 
 

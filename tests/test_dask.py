@@ -50,3 +50,34 @@ def test_workers_without_the_rules_folder_use_the_shipped_rule_files(tmp_path):
     rs = resolve_rules(ref)
     assert rs.version == ref.version
     assert rs.get("units") == {"units": ["kg", "tấn"]}
+
+
+@pytest.mark.slow
+def test_dask_worker_processes_without_the_rules_folder(tmp_path):
+    """Separate worker processes: tasks, results and the shipped rule files all cross a process boundary."""
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 12)
+    rules = fake.minimal_rules(tmp_path / "rules")
+    local = run(corpus, tmp_path / "local", rules, progress=False, workers=1, checks=False)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        distributed.Client(c) as client,
+    ):
+        client.upload_file(fake.__file__)  # the workers get the stand-in extractor …
+        client.run(lambda: __import__("test_runner_fake").install())
+
+        def hide_rules():  # … and do not see the rules folder, as on another machine
+            import pipeline.rulefiles
+
+            def refuse(directory=None):
+                raise AssertionError("worker read the rules folder")
+
+            pipeline.rulefiles.cached_rules = refuse
+            __import__("pipeline.parallel").parallel.cached_rules = refuse
+
+        client.run(hide_rules)
+        remote = run(
+            corpus, tmp_path / "dask", rules, progress=False, engine="dask", scheduler=c.scheduler_address, checks=False
+        )
+    assert (tmp_path / "dask" / "claims.csv").read_bytes() == (tmp_path / "local" / "claims.csv").read_bytes()
+    assert remote.claims == local.claims > 0
