@@ -34,6 +34,7 @@ class Errors:
     E030 = _Coded("E030", "{path}: not a vnclaims output folder (no claims.csv)")
     E040 = _Coded("E040", "--engine dask needs the dask extra (pip install 'vnclaims[dask]'): {problem}")
     E041 = _Coded("E041", "unknown {what} {value!r} (choose from {choices})")
+    E042 = _Coded("E042", "{path}: another vnclaims run is writing to this output folder")
 
 
 class VnclaimsError(Exception):

@@ -15,6 +15,7 @@ Two kinds of files live in an output folder:
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
 import sqlite3
@@ -24,6 +25,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from pipeline.errors import Errors, VnclaimsError
 
 STORE_NAME = "articles.sqlite"
 
@@ -177,6 +180,13 @@ class ArticleStore:
 
     def __init__(self, out_dir: Path) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
+        # One run per output folder: a second one would drop the first one's files as "removed".
+        self._lock = (out_dir / ".vnclaims.lock").open("a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            self._lock.close()
+            raise VnclaimsError(Errors.E042.format(path=out_dir)) from e
         self.path = out_dir / STORE_NAME
         self.db = sqlite3.connect(self.path, isolation_level=None)
         # WAL + NORMAL: a killed process loses at most the open transaction, never a committed one.
@@ -193,6 +203,7 @@ class ArticleStore:
 
     def close(self) -> None:
         self.db.close()
+        self._lock.close()  # releases the lock (the OS also does when a killed run's process dies)
 
     def known_keys(self, relpaths: Sequence[str]) -> dict[str, str]:
         out: dict[str, str] = {}

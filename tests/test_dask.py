@@ -25,7 +25,7 @@ def _fake_extractor(monkeypatch):
 def test_dask_engine_matches_the_local_run(tmp_path):
     corpus = tmp_path / "corpus"
     fake.make_corpus(corpus, 40)
-    (corpus / "a" / "hỏng.txt").write_bytes(b"\xff not utf-8")
+    (corpus / "a" / "hỏng.txt").write_bytes(b" \n")  # empty: unreadable
     rules = fake.minimal_rules(tmp_path / "rules")
     local = run(corpus, tmp_path / "local", rules, progress=False, workers=1, checks=False)
     # In-process workers (threads) keep the test fast and see the patched extractor.

@@ -140,3 +140,18 @@ def test_run_writes_all_formats_from_the_same_rows(tmp_path, monkeypatch):
         sum(1 for _ in openpyxl.load_workbook(o / "vnclaims.xlsx", read_only=True)["claims"].iter_rows())
         == s.claims + 1
     )
+
+
+def test_excel_continues_a_table_on_a_new_sheet_past_the_row_limit(out, monkeypatch):
+    import openpyxl
+
+    import pipeline.formats
+
+    monkeypatch.setattr(pipeline.formats, "EXCEL_MAX_ROWS", 4)  # header + 3 rows per sheet
+    write_excel(out)
+    wb = openpyxl.load_workbook(out / "vnclaims.xlsx")
+    parts = [n for n in wb.sheetnames if n.startswith("claims")]
+    assert parts == ["claims", "claims (2)", "claims (3)"]
+    texts = [r[4].value for n in parts for r in wb[n].iter_rows(min_row=2)]
+    assert texts == [*NASTY, "75,6 tỷ"]
+    assert all(wb[n]["A1"].value == "doc_id" for n in parts)
