@@ -25,8 +25,9 @@ from pathlib import Path
 import regex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/bench.py shadows a `bench` package
 
-from bench.gold_claims import claim_from_gold, gold_claims, load_gold
+from gold_claims import claim_from_gold, gold_claims, load_gold
 from pipeline.check import check_claims
 from pipeline.check.config import CheckRules
 from pipeline.check.examples import parse_example

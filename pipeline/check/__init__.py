@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -55,7 +56,18 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
             confirmed.update(f.id for f in rel.members)
     blamed: set[tuple[str, int]] = set()
     peers = _peer_distance(view.figs)
-    results: list[tuple[Relation, Outcome]] = [(rel, verify(rel, cr, confirmed, peers)) for rel in rels]
+    results: list[tuple[Relation, Outcome]] = []
+    for rel in rels:
+        out = verify(rel, cr, confirmed, peers)
+        if out.status == "fail" and rel.alternatives:
+            for alt in rel.alternatives:
+                other = replace(rel, roles={**rel.roles, rel.alt_role: alt}, alternatives=[])
+                if len({f.id for f in other.members}) == len(other.members):
+                    alt_out = verify(other, cr, confirmed, peers)
+                    if alt_out.status == "pass":
+                        rel, out = other, alt_out
+                        break
+        results.append((rel, out))
     for rel, out in results:
         check = make_check(rel, out)
         checks.append(check)

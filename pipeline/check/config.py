@@ -20,6 +20,7 @@ class _Strict(BaseModel):
 class Tolerance(_Strict):
     approx_relative: Decimal
     exact_counts: bool = True
+    rounded_zeros: int = 3
     one_sided_slack: Annotated[Decimal, Field(allow_inf_nan=True)]
 
 
@@ -46,6 +47,7 @@ class ShareRules(_Strict):
     whole_after: list[str]
     min_coverage: Decimal
     min_margin: Decimal
+    alt_coverage: Decimal
     listed_cues: list[str]
 
 
@@ -55,9 +57,11 @@ class ChangeRules(_Strict):
     to_up: list[str]
     to_down: list[str]
     reference: list[str]
+    unstated_reference: list[str]
     new_after: list[str]
     max_gap_chars: int
     times: list[str]
+    times_other: list[str]
     min_coverage: Decimal
 
 

@@ -131,6 +131,9 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
         half = Decimal(0)
     elif raw:
         half = Decimal(5) * Decimal(10) ** (-decimals - 1) * mult
+        zeros = len(raw.replace(".", "")) - len(raw.replace(".", "").rstrip("0")) if decimals == 0 else 0
+        if zeros >= tol.rounded_zeros:  # `256.000 tỷ`, `4.480.000 tỷ`: rounded to the last non-zero digit
+            half *= Decimal(10) ** zeros
     else:  # spelled-out numbers are exact words
         half = Decimal(0)
     lo, hi = v - half, v + half

@@ -38,6 +38,10 @@ class Relation:
     direction: int = 0  # +1 increase, -1 decrease (change, direction)
     exhaustive: bool = True  # sum: a shortfall of the parts is a failure
     note: str = ""
+    # a member matched by subject: other plausible figures for that role; if the relation fails
+    # with the best match but holds with one of these, the article is read as consistent
+    alt_role: str = ""
+    alternatives: list[Figure] = field(default_factory=list)
 
     @property
     def members(self) -> list[Figure]:
@@ -161,6 +165,7 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
     rules = cr.cfg.sum
     intro = cr.cue("parts_intro", rules.parts_intro, "start")
     after_cue = cr.cue("total_after_parts", rules.total_after_parts)
+    cmp = cr.cue("unstated_ref_any", cr.cfg.change.unstated_reference)
     for si, sent in enumerate(view.sentences):
         for i, t in enumerate(sent):
             if t.claim.kind == "percent" or not _level(t, cr):
@@ -179,11 +184,14 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
             # `tổng cộng … T` after its parts (earlier in the sentence, or the previous sentence)
             if after_cue.search(clause_before(t, 120)):
                 same = [p for p in sent[:i] if p.dim == t.dim and _level(p, cr)]
-                if len(same) < 2 and si > 0:
+                opening = t.claim.sentence[:40]
+                if len(same) < 2 and si > 0 and cr.cue("total_open", rules.total_after_parts, "start").search(opening):
                     prev = view.sentences[si - 1]
                     same = [p for p in prev if p.dim == t.dim and _level(p, cr)]
                     if any(p.dim == t.dim and not _level(p, cr) for p in prev):
                         same = []
+                if any(cmp.search(p.before(25)) for p in same):
+                    same = []  # `23 tỷ (cùng kỳ 134 tỷ)`: levels of two periods, not parts
                 if 2 <= len(same) <= rules.max_parts:
                     yield Relation("sum", "sum.total_after_parts", view.doc_id, {"total": t}, same, exhaustive=True)
 
@@ -215,6 +223,7 @@ def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
 def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
     """`A gấp N lần B` with both levels in the sentence: A = N × B."""
     times = cr.cue("times_end", cr.cfg.change.times, "end")
+    other = cr.cue("times_other", cr.cfg.change.times_other, "start")
     for sent in view.sentences:
         for i, m in enumerate(sent):
             if m.claim.kind != "multiplier" or not times.search(_strip_qual(m.before(20))):
@@ -225,6 +234,8 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
             b = next((f for f in sent[i + 1 :] if f.dim == a.dim), None)
             if b is None or not _level(b, cr) or len(_between(m, b)) > cr.cfg.change.max_gap_chars:
                 continue
+            if not other.search(_between(m, b)) or len(_between(a, m)) > 30:
+                continue
             if regex.search(r"\d", _YEAR.sub("", _between(m, b))):
                 continue
             yield Relation("times", "change.times", view.doc_id, {"new": a, "old": b, "factor": m})
@@ -233,11 +244,13 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
 def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
     """`lần lượt chiếm 40%, 35% và 25%`: shares of one whole cannot add to more than 100%."""
     cue = cr.cue("listed", cr.cfg.share.listed_cues)
+    chiem = cr.cue("sanity_share_any", cr.cfg.sanity.share_cue)
     for sent in view.sentences:
         i = 0
         while i < len(sent):
             f = sent[i]
-            if f.claim.kind != "percent" or _is_change(f, cr) or not cue.search(clause_before(f, 60)):
+            lead = clause_before(f, 60)
+            if f.claim.kind != "percent" or _is_change(f, cr) or not (cue.search(lead) and chiem.search(lead)):
                 i += 1
                 continue
             run = [f]
@@ -330,17 +343,24 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                 for f in sent[i + 1 :]:
                     if f in levels and f is not new and f.dim == new.dim and f.rel_start >= x.rel_end + m.end():
                         gap = f.claim.sentence[x.rel_end + m.end() : f.rel_start]
-                        if len(gap) <= 40 and not regex.search(r"\d", _YEAR.sub("", gap)):
+                        if len(gap) <= 40 and not regex.search(r"\d|[,;)]", _YEAR.sub("", gap)):
                             old = f
                         break
-            reference = x.claim.reference or (tail[m.end() : m.end() + 60] if m else "")
+            reference = x.claim.reference or (regex.split(r"[,;()]", tail[m.end() : m.end() + 60])[0] if m else "")
+            alts: list[Figure] = []
             if old is None:
-                old = _match_old(view, cr, new, x, reference)
+                old = _match_old(view, cr, new, x, reference, alts)
             if old is None:
                 continue
             role = "percent" if x.claim.kind == "percent" else "amount"
             yield Relation(
-                "change", f"change.{role}_so_voi", view.doc_id, {"old": old, "new": new, role: x}, direction=direction
+                "change",
+                f"change.{role}_so_voi",
+                view.doc_id,
+                {"old": old, "new": new, role: x},
+                direction=direction,
+                alt_role="old",
+                alternatives=alts,
             )
 
 
@@ -348,12 +368,27 @@ def _years(text: str) -> set[str]:
     return set(_YEAR.findall(text))
 
 
-def _match_old(view: DocView, cr: Compiled, new: Figure, x: Figure, reference: str) -> Figure | None:
+_SO_VOI = regex.compile(r"so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?[^,;.()]*", regex.IGNORECASE)
+
+
+def _own_years(f: Figure) -> set[str]:
+    """Years that date the figure itself: its sentence up to its clause end, without `so với …` phrases."""
+    text = f.claim.sentence[: max(0, f.rel_end)] + clause_after(f, 60)
+    return _years(_SO_VOI.sub(" ", text))
+
+
+def _match_old(
+    view: DocView, cr: Compiled, new: Figure, x: Figure, reference: str, alts: list[Figure]
+) -> Figure | None:
     """The earlier level of a change stated elsewhere: same measure (by subject), the reference period."""
-    ref_years = _years(reference)
-    new_years = _years(new.claim.period) or _years(clause_before(new, 90))
-    if not ref_years and not new_years:
+    if cr.cue("unstated_ref", cr.cfg.change.unstated_reference, "start").search(reference):
         return None
+    ref_years = _years(reference)
+    new_years = _years(new.claim.period) or _own_years(new)
+    if reference.strip() and not ref_years:
+        return None  # `so với năm trước`, `so với kế hoạch`: which figure that is, the text does not say
+    if not ref_years:
+        return None  # without a year in the reference, which earlier figure is meant is a guess
     key = set(syllables(new.claim.subject or x.claim.subject, cr.stop | _cue_words(cr)))
     if not key:
         key = set(syllables(clause_before(x if x.claim.start < new.claim.start else new, 90), cr.stop | _cue_words(cr)))
@@ -363,15 +398,23 @@ def _match_old(view: DocView, cr: Compiled, new: Figure, x: Figure, reference: s
     for f in view.figs:
         if f is new or f is x or f.dim != new.dim or not _level(f, cr):
             continue
-        years = _years(f.claim.period) or _years(f.claim.sentence)
+        if f.value == new.value and f.claim.text == new.claim.text:
+            continue  # the new level stated again (title, lead), not the old one
+        years = _years(f.claim.period) or _own_years(f)
         if ref_years:
             if not (years & ref_years):
                 continue
-        elif not years or years & new_years:
+        else:
             continue
         cov, jac = view.score(key, f, cr)
         scored.append((cov, jac, f))
-    return _best(scored, cr.cfg.change.min_coverage, cr.cfg.share.min_margin)
+    best = _best(scored, cr.cfg.change.min_coverage, cr.cfg.share.min_margin)
+    alts.extend(_plausible(scored, best, cr.cfg.share.alt_coverage))
+    return best
+
+
+def _plausible(scored: list[tuple[float, float, Figure]], best: Figure | None, min_cov: Decimal) -> list[Figure]:
+    return [f for cov, _, f in scored if f is not best and cov >= float(min_cov)]
 
 
 def _best(scored: list[tuple[float, float, Figure]], min_cov: Decimal, margin: Decimal) -> Figure | None:
@@ -414,6 +457,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]
     cue_end = cr.cue("share_end", sh.cues, "end")
     whole_after = cr.cue("whole_after", sh.whole_after, "start")
     total_words = cr.cue("total_words", cr.cfg.sum.total_words)
+    chiem = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
     for sent in view.sentences:
         for i, p in enumerate(sent):
             if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range":
@@ -432,7 +476,9 @@ def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]
             if whole is None:
                 base = p.claim.base or clause_after(p, 60)
                 key = set(syllables(base, cr.stop))
-                if not key:
+                # `chiếm 68,72% tổng kinh phí` names its whole; `đạt 90% kế hoạch` often a plan never stated
+                strong_cue = bool(chiem.search(_strip_qual(p.before(40))))
+                if len(key) < (2 if strong_cue else 3):
                     continue
                 wants_total = bool(total_words.search(base))
                 scored: list[tuple[float, float, Figure]] = []
@@ -444,6 +490,16 @@ def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]
                         jac += 1.0  # a stated total answers `tổng …` before any other match
                     scored.append((cov, jac, f))
                 whole = _best(scored, sh.min_coverage, sh.min_margin)
+                alts = _plausible(scored, whole, sh.alt_coverage)
+            else:
+                alts = []
             if whole is None or whole is part:
                 continue
-            yield Relation("share", "share.percent_of_whole", view.doc_id, {"part": part, "whole": whole, "percent": p})
+            yield Relation(
+                "share",
+                "share.percent_of_whole",
+                view.doc_id,
+                {"part": part, "whole": whole, "percent": p},
+                alt_role="whole",
+                alternatives=alts,
+            )

@@ -69,7 +69,7 @@ def sanity(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
                 "share_over_100", [f], "<=100", plain(c.value), status, M.text("share_over_100", lang, pct=c.text), cr
             )
         if c.kind == "count" and c.unit.lower() in units and c.qualifier != "approx":
-            around = f.before(40) + " " + f.after(15)
+            around = f.before() + " " + f.after(15)  # `trung bình … 27,3 người chết/năm`
             if c.value != c.value.to_integral_value() and not avg.search(around) and "/" not in f.after(3):
                 yield _pair(
                     "fractional_count",
@@ -97,18 +97,21 @@ def _slips(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
             if not f.scale_word or not _SLIP.match(f.number) or f.claim.qualifier != "exact":
                 continue
             # peers: the same kind of figure close by (a list of prices), not the whole article
+            # peers: close by, not in the same sentence (a from–to partner may carry the same slip)
             peers = [
                 p.value
                 for p in figs
                 if p is not f
-                and not (_SLIP.match(p.number) and p.scale_word)
-                and abs(where[p.id] - where[f.id]) <= sa.slip_window
+                and 0 < abs(where[p.id] - where[f.id]) <= sa.slip_window
+                or (p is not f and where[p.id] == where[f.id] and not (_SLIP.match(p.number) and p.scale_word))
             ]
             if len(peers) < sa.slip_min_peers:
                 continue
             med = Decimal(statistics.median(peers))
             if med <= 0 or abs(math.log10(float(f.value / med)) - 3) > tol:
                 continue
+            if f.value / 1000 > max(peers) * sa.slip_near_factor:
+                continue  # a thousandth of it would still stand out: not a list of like figures
             sugg = suggest_scale(f, -3, cr)
             body = M.text(
                 "separator_slip",

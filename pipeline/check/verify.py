@@ -172,8 +172,10 @@ def verify(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict[str, fl
             near = coverage is not None and coverage >= cr.cfg.sum.exhaustive_min_coverage
             if not rel.exhaustive and not near and not (scale and scale.repairs):
                 status = "undetermined"
-    if rel.kind == "part_whole" and status == "fail":
-        status = "fail"
+    if rel.kind == "share" and status == "fail" and scale is None:
+        part, whole = rel.roles["part"], rel.roles["whole"]
+        if part.value > whole.value and rel.roles["percent"].value < HUNDRED:
+            status = "undetermined"  # a part larger than its whole: more likely the wrong whole
     return Outcome(status, implied, written, observed_member(rel), scale, coverage)
 
 
