@@ -15,13 +15,14 @@ from pipeline.attribute import attribute_claims
 from pipeline.extract import find_claims
 from pipeline.ingest import iter_documents, normalize_text
 from pipeline.model import CLAIM_COLUMNS, Claim, Document
+from pipeline.repeats import dedupe_repeated_sentences
 from pipeline.rulefiles import RuleSet, cached_rules
 
 
 def extract_document(doc: Document, rules: RuleSet | None = None) -> list[Claim]:
     """Claims of one document: spans and values (extract), then what they measure (attribute)."""
     rs = rules if rules is not None else cached_rules()
-    return attribute_claims(doc, find_claims(doc, rs), rs)
+    return dedupe_repeated_sentences(attribute_claims(doc, find_claims(doc, rs), rs))
 
 
 def extract_text(text: str, doc_id: str = "text", rules: RuleSet | None = None) -> list[Claim]:
