@@ -38,6 +38,11 @@ def _run(args: argparse.Namespace) -> int:
         f"(files: {summary.extracted} extracted, {summary.reused} reused, {summary.removed} removed)",
         file=sys.stderr,
     )
+    if args.dump_text:
+        from pipeline.ingest.dump import dump_store_texts
+
+        n = dump_store_texts(Path(args.out), Path(args.dump_text))
+        print(f"vnclaims: wrote the text of {n} documents -> {args.dump_text}", file=sys.stderr)
     return 0
 
 
@@ -68,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--excel", action="store_true", help="also write vnclaims.xlsx (one sheet per table)")
     r.add_argument("--fresh", action="store_true", help="re-extract every article, ignoring stored results")
     r.add_argument("--no-checks", action="store_true", help="only extract: skip the cross-checks and the report")
+    r.add_argument("--dump-text", metavar="DIR", default=None, help="write each document's text to DIR/<doc_id>.txt")
     r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of flag messages (default: vi)")
     r.set_defaults(func=_run)
     c = sub.add_parser("check", help="check the claims of an existing output folder: checks.csv, flags.csv")
