@@ -6,6 +6,8 @@ folder without ``ingest.yaml`` gets the defaults below.
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -70,19 +72,24 @@ class IngestConfig(_Strict):
 _CACHE: dict[tuple[str, int], IngestConfig] = {}
 
 
+@cache
+def _default_path(env: str | None) -> Path:
+    """The default rules folder's ingest.yaml (resolving it costs more than reading a small article)."""
+    return default_rules_dir() / "ingest.yaml"
+
+
 def load_ingest_config(rules: RuleSet | Path | str | None = None) -> IngestConfig:
     """The ingest settings of a rules folder (or RuleSet); defaults when it has no ingest.yaml."""
     if isinstance(rules, RuleSet):
         data = rules.get("ingest")
         path = Path(rules.directory) / "ingest.yaml"
         return IngestConfig() if data is None else validate_file(path, data, IngestConfig)
-    d = Path(rules) if rules is not None else default_rules_dir()
-    path = d / "ingest.yaml"
+    path = Path(rules) / "ingest.yaml" if rules is not None else _default_path(os.environ.get("VNCLAIMS_RULES"))
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         return IngestConfig()
-    key = (str(path.resolve()), stamp)
+    key = (str(path), stamp)
     if key not in _CACHE:
         _CACHE[key] = validate_file(path, load_yaml_strict(path), IngestConfig)
     return _CACHE[key]

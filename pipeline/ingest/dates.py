@@ -116,14 +116,40 @@ def infer_year(text: str, day: int, month: int, settings: DatelineSettings | Non
     return max(years) if years else None
 
 
+# Every dateline rule contains a day and a month written like this; rules are only tried near
+# such spots, which keeps an article without a dateline cheap (a few µs instead of ~200).
+_DATE_LIKE = regex.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}|\d{1,2}\s+tháng\s+\d{1,2}", regex.IGNORECASE)
+_WINDOW_BEFORE = 80  # characters before a day/month that a rule may need (weekday, place, "Cập nhật lúc 14h00")
+_WINDOW_AFTER = 40  # and after it (year, clock time)
+
+
+def _windows(head: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _DATE_LIKE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        start = line_start if m.start() - line_start <= _WINDOW_BEFORE else m.start() - _WINDOW_BEFORE
+        line_end = head.find("\n", m.end())
+        end = min(len(head) if line_end < 0 else line_end, m.end() + _WINDOW_AFTER)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def find_dateline(text: str, settings: DatelineSettings) -> Dateline | None:
-    """The first dateline near the top of ``text`` that gives a valid date."""
+    """The first dateline near the top of ``text`` that gives a valid date (rules in their order)."""
     head = text[: settings.search_chars]
+    windows = _windows(head)
+    if not windows:
+        return None
     for rule in settings.rules:
-        for m in compile_rule(rule).finditer(head):
-            got = _date_of(m, rule, text, settings)
-            if got is not None:
-                return got
+        pattern = compile_rule(rule)
+        for start, end in windows:
+            for m in pattern.finditer(head, start, end):
+                got = _date_of(m, rule, text, settings)
+                if got is not None:
+                    return got
     return None
 
 

@@ -266,9 +266,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
 def _is_binary(data: bytes) -> bool:
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > max(2, len(sample) // 100)
 
 
