@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/bench.py shadows a `bench` package
 
 from gold_claims import claim_from_gold, gold_claims, load_gold
+
 from pipeline.check import check_claims
 from pipeline.check.config import CheckRules
 from pipeline.check.examples import parse_example

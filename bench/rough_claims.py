@@ -18,8 +18,11 @@ _PAT = regex.compile(
     regex.IGNORECASE,
 )
 _POW = {"nghìn tỷ": 12, "ngàn tỷ": 12, "nghìn": 3, "ngàn": 3, "triệu": 6, "tỷ": 9, "tỉ": 9}
-_QUAL = [("approx", r"(?:khoảng|ước|xấp xỉ)\s*$"), ("more_than", r"(?:hơn|trên|vượt)\s*$"),
-         ("less_than", r"(?:gần|dưới)\s*$")]
+_QUAL = [
+    ("approx", r"(?:khoảng|ước|xấp xỉ)\s*$"),
+    ("more_than", r"(?:hơn|trên|vượt)\s*$"),
+    ("less_than", r"(?:gần|dưới)\s*$"),
+]
 
 
 def rough_claims(doc: Document) -> list[Claim]:
@@ -47,7 +50,20 @@ def rough_claims(doc: Document) -> list[Claim]:
         if "-" in m.group(0) or "–" in m.group(0) or "đến" in m.group(0):
             qual = "range"
         s = sentence_at(spans, m.start())
-        out.append(Claim(doc.doc_id, f"{doc.doc_id}#{m.start()}", m.start(), m.end(), m.group(0), kind, value,
-                         None, unit.lower() if kind in ("count", "quantity") else unit, qual,
-                         sentence=s.text if s else "", sentence_start=s.start if s else -1))
+        out.append(
+            Claim(
+                doc.doc_id,
+                f"{doc.doc_id}#{m.start()}",
+                m.start(),
+                m.end(),
+                m.group(0),
+                kind,
+                value,
+                None,
+                unit.lower() if kind in ("count", "quantity") else unit,
+                qual,
+                sentence=s.text if s else "",
+                sentence_start=s.start if s else -1,
+            )
+        )
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -115,7 +116,11 @@ def check_claims(claims: list[Claim], rules: RuleSet, lang: str = "vi") -> tuple
     checks: list[Check] = []
     flags: list[Flag] = []
     for doc_id in sorted(by_doc):
-        c, f = check_document(by_doc[doc_id], cr, lang)
+        try:
+            c, f = check_document(by_doc[doc_id], cr, lang)
+        except Exception as e:  # a bug on one article must not lose the checks of the others
+            print(f"vnclaims: {doc_id}: checks failed: {type(e).__name__}: {e}", file=sys.stderr)
+            continue
         checks.extend(c)
         flags.extend(f)
     all_figs = [f for doc_id in sorted(by_doc) for f in by_doc[doc_id]]

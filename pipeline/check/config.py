@@ -58,6 +58,7 @@ class ChangeRules(_Strict):
     to_down: list[str]
     reference: list[str]
     unstated_reference: list[str]
+    same_change: list[str]
     new_after: list[str]
     max_gap_chars: int
     times: list[str]
@@ -132,7 +133,7 @@ class Compiled:
             if anchor == "end":
                 src = rf"{src}[\s:]*$"
             elif anchor == "start":
-                src = rf"^[\s,:]*{src}"
+                src = rf"^[\s,:(–-]*{src}"
             pat = regex.compile(src, regex.IGNORECASE | regex.V1)
             self._cache[key] = pat
         return pat

@@ -51,6 +51,10 @@ def make_check(rel: Relation, out: Outcome) -> Check:
         elif rel.kind == "share":
             expected = plain(r["part"].value / r["whole"].value * HUNDRED) if r["whole"].value else ""
             observed = plain(r["percent"].value)
+        elif rel.kind == "change" and "old" not in r:
+            old_v = r["new"].value - rel.direction * r["amount"].value
+            expected = plain(r["amount"].value / old_v * HUNDRED) if old_v else ""
+            observed = plain(r["percent"].value)
         elif rel.kind == "change":
             diff = (r["new"].value - r["old"].value) * rel.direction
             if "percent" in r:
@@ -125,6 +129,18 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
             pct=pct.claim.text,
             ratio=M.amount(ratio, "percent", "%", lang),
             need=fmt(pct.value * whole.value / HUNDRED, whole),
+        )
+    if rel.kind == "change" and "old" not in r:
+        new, amt, pct = r["new"], r["amount"], r["percent"]
+        old_v = new.value - rel.direction * amt.value
+        return M.text(
+            "change_pa",
+            lang,
+            new=new.claim.text,
+            amt=amt.claim.text,
+            old=fmt(old_v, new),
+            actual=M.amount(amt.value / old_v * HUNDRED if old_v else Decimal(0), "percent", "%", lang),
+            pct=pct.claim.text,
         )
     if rel.kind == "change":
         new, old = r["new"], r["old"]

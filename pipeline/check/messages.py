@@ -65,6 +65,9 @@ T = {
         "change_amount": "{new} so với {old} là {verb} {actual}, không phải {verb} {amt}",
         "direction": "câu văn nói {verb} từ {old} {to} {new}, nhưng {new} {cmp} {old}",
         "part_whole": "phần {part} lớn hơn cả tổng {total}",
+        "change_pa": (
+            "mức trước thay đổi {amt} để thành {new} là {old}, nên {amt} bằng {actual} của nó, không phải {pct}"
+        ),
         "times": "{new} chỉ gấp khoảng {ratio} lần {old}, không phải {n}",
         "scale": "; {fig} lệch khoảng {factor} lần (gần {power}), có lẽ phải là {suggestion}{fixed}",
         "scale_nosugg": "; {fig} lệch khoảng {factor} lần (gần {power}), có lẽ sai đơn vị (nghìn/triệu/tỷ)",
@@ -97,6 +100,7 @@ T = {
         "change_amount": "{new} against {old} is {verb} {actual}, not {verb} {amt}",
         "direction": "the text says {verb} from {old} {to} {new}, but {new} is {cmp} {old}",
         "part_whole": "the part {part} is larger than the whole {total}",
+        "change_pa": "the level that changes by {amt} to {new} is {old}, so {amt} is {actual} of it, not {pct}",
         "times": "{new} is about {ratio} times {old}, not {n}",
         "scale": "; {fig} is off by a factor of about {factor} (near {power}), probably meant {suggestion}{fixed}",
         "scale_nosugg": "; {fig} is off by a factor of about {factor} (near {power}), probably a wrong scale word",

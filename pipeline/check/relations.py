@@ -173,7 +173,15 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
             # total, then `trong đó` / `gồm` and its parts in the same sentence
             nxt = t.after(30)
             if intro.search(nxt):
-                parts = [p for p in sent[i + 1 :] if p.dim == t.dim and _level(p, cr)]
+                # the list ends at `;`, or at the `)` closing a bracket opened before the cue
+                rest = t.after()
+                stop = len(rest)
+                m_end = regex.search(r"\)" if "(" in nxt[: intro.search(nxt).end()] else r";", rest)
+                if m_end:
+                    stop = m_end.start()
+                parts = [
+                    p for p in sent[i + 1 :] if p.dim == t.dim and _level(p, cr) and p.rel_start < t.rel_end + stop
+                ]
                 # a second intro cue after the first part starts a nested list: stop there
                 parts = parts[: rules.max_parts]
                 if len(parts) >= 2:
@@ -307,6 +315,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
     ch = cr.cfg.change
     ref = cr.cue("reference", ch.reference)
     new_after = cr.cue("new_after", ch.new_after, "end")
+    same = cr.cue("same_change", ch.same_change, "start")
     for sent in view.sentences:
         for i, x in enumerate(sent):
             direction = _is_change(x, cr)
@@ -336,6 +345,17 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                     break
             if new is None:
                 continue
+            # `tăng 17,6% (tương ứng tăng hơn 10,42 tỷ USD)`: the same change as a share and an amount
+            if x.claim.kind == "percent":
+                amt = next((f for f in sent[i + 1 :] if f.dim == new.dim), None)
+                if amt is not None and _is_change(amt, cr) == direction and same.search(_between(x, amt)):
+                    yield Relation(
+                        "change",
+                        "change.percent_and_amount",
+                        view.doc_id,
+                        {"new": new, "percent": x, "amount": amt},
+                        direction=direction,
+                    )
             # the old level after `so với` in the same sentence
             tail = x.after(200)
             m = ref.search(tail)
@@ -384,7 +404,6 @@ def _match_old(
     if cr.cue("unstated_ref", cr.cfg.change.unstated_reference, "start").search(reference):
         return None
     ref_years = _years(reference)
-    new_years = _years(new.claim.period) or _own_years(new)
     if reference.strip() and not ref_years:
         return None  # `so với năm trước`, `so với kế hoạch`: which figure that is, the text does not say
     if not ref_years:

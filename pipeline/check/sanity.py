@@ -102,8 +102,10 @@ def _slips(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
                 p.value
                 for p in figs
                 if p is not f
-                and 0 < abs(where[p.id] - where[f.id]) <= sa.slip_window
-                or (p is not f and where[p.id] == where[f.id] and not (_SLIP.match(p.number) and p.scale_word))
+                and (
+                    0 < abs(where[p.id] - where[f.id]) <= sa.slip_window
+                    or (where[p.id] == where[f.id] and not (_SLIP.match(p.number) and p.scale_word))
+                )
             ]
             if len(peers) < sa.slip_min_peers:
                 continue

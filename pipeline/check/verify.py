@@ -111,6 +111,12 @@ def evaluate(rel: Relation, cr: Compiled, figs: dict[str, Figure] | None = None)
     if rel.kind == "share":
         q = div(iv(r["part"]), iv(r["whole"]))
         return (scaled(q, HUNDRED) if q else None), iv(r["percent"])
+    if rel.kind == "change" and "old" not in r:
+        # old = new − d·amount; percent = amount ÷ old
+        amt = iv(r["amount"])
+        old = sub(iv(r["new"]), amt) if rel.direction > 0 else add(iv(r["new"]), amt)
+        q = div(amt, old)
+        return (scaled(q, HUNDRED) if q else None), iv(r["percent"])
     if rel.kind == "change":
         diff = sub(iv(r["new"]), iv(r["old"]))
         if rel.direction < 0:
@@ -145,7 +151,7 @@ def _status(implied: Interval | None, written: Interval) -> str:
 
 def _from_to_slip(rel: Relation, cr: Compiled) -> bool:
     """A from–to pair whose levels differ by about 10^3k: a scale slip, whichever the direction."""
-    if rel.kind not in ("direction", "change"):
+    if rel.kind not in ("direction", "change") or "old" not in rel.roles:
         return False
     a, b = rel.roles["old"].value, rel.roles["new"].value
     if a <= 0 or b <= 0:
@@ -195,6 +201,14 @@ def _needed(rel: Relation, fig: Figure) -> Decimal | None:
                 return v["percent"] * v["whole"] / HUNDRED
             if role == "whole":
                 return v["part"] * HUNDRED / v["percent"]
+            return None
+        if rel.kind == "change" and "old" not in r:
+            d = Decimal(rel.direction)
+            k = v["percent"] / HUNDRED
+            if role == "amount":  # amount = k × (new − d·amount)
+                return k * v["new"] / (1 + d * k)
+            if role == "new":
+                return v["amount"] / k + d * v["amount"]
             return None
         if rel.kind == "change":
             d = Decimal(rel.direction)
