@@ -28,7 +28,7 @@ class Errors:
     E016 = _Coded("E016", "{path}: damaged or unreadable {kind}: {problem}")
     E017 = _Coded("E017", "{path}: no text found: {problem}")
     E018 = _Coded("E018", "{path}: not valid JSON: {problem}")
-    E019 = _Coded("E019", "{path}: record {n}: {problem}")
+    E019 = _Coded("E019", "{path}: {where}: {problem}")
     E020 = _Coded("E020", "input folder {path} does not exist")
     E021 = _Coded("E021", "no readable article under {path}")
     E030 = _Coded("E030", "{path}: not a vnclaims output folder (no claims.csv)")
