@@ -137,6 +137,9 @@ class _Raw:
     title: str = ""
     published: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    # Headlines of web pages and dumps belong to the article; PDF/DOCX titles are file
+    # properties ("Microsoft Word - baocao.doc", a template's name) and are not put in the text.
+    title_in_text: bool = True
 
 
 def _error(doc_id: str, code: str, **kw: object) -> list[Document | ReadError]:
@@ -201,7 +204,7 @@ def _read_pdf(
         return _error(doc_id, "E016", kind="PDF", problem=e.problem)
     text, legacy = fix_legacy_text(got.text)
     meta = {"format": "pdf", **got.meta, **meta, **({"encoding": legacy} if legacy else {})}
-    return [_finish(doc_id, _Raw(text, got.title, "", meta), source, cfg)]
+    return [_finish(doc_id, _Raw(text, got.title, "", meta, title_in_text=False), source, cfg)]
 
 
 def _read_docx(
@@ -215,7 +218,7 @@ def _read_docx(
         return _error(doc_id, "E016", kind="Word document", problem=str(e))
     text, legacy = fix_legacy_text(got.text)
     meta = {"format": "docx", **got.meta, **meta, **({"encoding": legacy} if legacy else {})}
-    return [_finish(doc_id, _Raw(text, got.title, "", meta), source, cfg)]
+    return [_finish(doc_id, _Raw(text, got.title, "", meta, title_in_text=False), source, cfg)]
 
 
 def _read_html(
@@ -247,8 +250,9 @@ def _read_json(
     from pipeline.ingest.jsonl import JsonProblem, assign_ids, read_json, read_jsonl
 
     settings = cfg.json_
+    by_line = suffix in JSONL_SUFFIXES
     try:
-        if suffix in JSONL_SUFFIXES:
+        if by_line:
             records = read_jsonl(text, settings)
         else:
             try:
@@ -259,13 +263,15 @@ def _read_json(
                 if len(lines) < 2 or not all(ln.lstrip().startswith("{") for ln in lines[:5]):
                     raise
                 records = read_jsonl(text, settings)
+                by_line = True
     except JsonProblem as e:
         return _error(doc_id, "E018", problem=str(e))
     out: list[Document | ReadError] = []
     for rec, sub in zip(records, assign_ids(records, settings), strict=True):
         rid = doc_id + sub
         if rec.problem:
-            out.append(ReadError(rid, Errors.E019.format(path=doc_id, n=rec.n, problem=rec.problem)))
+            where = f"line {rec.n}" if by_line else f"record {rec.n}"
+            out.append(ReadError(rid, Errors.E019.format(path=doc_id, where=where, problem=rec.problem)))
             continue
         body, legacy = fix_legacy_text(rec.text)
         rmeta = {"format": "json", **meta, **rec.meta, "record": str(rec.n)}
@@ -285,7 +291,7 @@ def _one_line(text: str) -> str:
 def _finish(doc_id: str, raw: _Raw, source: str, cfg: IngestConfig) -> Document | ReadError:
     text = normalize_text(raw.text, cfg.tone_style)
     title = _one_line(normalize_text(raw.title, cfg.tone_style)) if raw.title else ""
-    if cfg.include_title and title and not _starts_with(text, title):
+    if cfg.include_title and raw.title_in_text and title and not _starts_with(text, title):
         text = f"{title}\n\n{text}"
     if not text.strip():
         return ReadError(
