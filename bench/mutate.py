@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/bench.py shadows a `bench` package
 
 from gold_claims import claim_from_gold, gold_claims, load_gold
+from rough_claims import rough_claims
 
 from pipeline.check import check_claims
 from pipeline.check.config import CheckRules
@@ -129,6 +130,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--extract", action="store_true", help="claims from the extractor instead of the gold")
     ap.add_argument("--clean", type=Path, default=None, help="also count flags per article on this folder")
+    ap.add_argument("--rough", type=Path, default=None, help="also plant errors in this folder (rough claims)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-examples", dest="examples", action="store_false", help="skip the checks.yaml examples")
     ap.add_argument("--show", type=int, default=10, help="missed mutations to print")
@@ -142,12 +144,22 @@ def main() -> None:
         by_doc.setdefault(c.doc_id, []).append(c)
     if a.extract:
         by_doc = {d: extract(d, texts[d]) for d in texts}
+    mode = {d: ("extract" if a.extract else "gold") for d in by_doc}
+    if a.rough:
+        # unannotated articles, claims from the rough regex finder: many more consistent relations
+        for d in iter_documents(a.rough):
+            if isinstance(d, Document):
+                doc = f"rough/{d.doc_id}"
+                texts[doc] = d.text
+                by_doc[doc] = rough_claims(replace(d, doc_id=doc))
+                mode[doc] = "rough"
     if a.examples:
         # the clean examples of rules/checks.yaml are small articles too (figures in brackets)
         for i, ex in enumerate(rules.validate("checks", CheckRules).examples):
             if ex.flags == [] and ex.expect:
                 doc = f"example/{i}"
                 texts[doc], by_doc[doc] = parse_example(ex.text, doc)
+                mode[doc] = "gold"
     clean_flags = 0
     targets: list[tuple[str, Claim, str]] = []
     for doc, claims in sorted(by_doc.items()):
@@ -157,7 +169,7 @@ def main() -> None:
             print(f"clean flag  {doc}  {f.rule}: {f.message}")
         ids_ok: dict[str, str] = {}
         for ch in checks:
-            if ch.status == "pass" and ch.relation in ("sum", "share", "change", "direction"):
+            if ch.status == "pass" and ch.relation in ("sum", "share", "change", "direction", "times"):
                 for cid in ch.claim_ids.split():
                     ids_ok.setdefault(cid, ch.relation)
         for r in relations:
@@ -176,9 +188,11 @@ def main() -> None:
     for doc, target, rel in targets:
         for kind, new_text, new_value in mutations(target, rng):
             text = texts[doc]
-            if a.extract and not doc.startswith("example/"):
-                new_doc = text[: target.start] + new_text + text[target.end :]
+            new_doc = text[: target.start] + new_text + text[target.end :]
+            if mode[doc] == "extract":
                 claims = extract(doc, new_doc)
+            elif mode[doc] == "rough":
+                claims = rough_claims(Document(doc_id=doc, text=new_doc))
             else:
                 claims = rebuild_gold(by_doc[doc], text, target, new_text, new_value)
             _, flags = check_claims(claims, rules)
@@ -191,9 +205,11 @@ def main() -> None:
     for line in missed[: a.show]:
         print(line)
     n_docs = len(by_doc)
+    per_source: Counter[str] = Counter(d.split("/")[0] for d in by_doc)
     print(f"\nplanted errors: {tried['all']} in {len(targets)} figures of consistent relations")
     for key in sorted(tried):
         print(f"  {key:22} detected {caught[key]:3}/{tried[key]:3} = {caught[key] / tried[key]:.0%}")
+    print(f"articles by source: {dict(per_source)}")
     print(f"clean articles: {n_docs}, flags {clean_flags}, flags per clean article {clean_flags / max(n_docs, 1):.2f}")
     if a.clean:
         docs = [d for d in iter_documents(a.clean) if isinstance(d, Document)]

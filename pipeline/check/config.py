@@ -21,7 +21,9 @@ class Tolerance(_Strict):
     approx_relative: Decimal
     exact_counts: bool = True
     rounded_zeros: int = 3
+    rounded_cap: Decimal = Decimal("0.05")
     one_sided_slack: Annotated[Decimal, Field(allow_inf_nan=True)]
+    one_sided_units: int = 10
 
 
 class Scale(_Strict):
@@ -48,6 +50,7 @@ class ShareRules(_Strict):
     min_coverage: Decimal
     min_margin: Decimal
     alt_coverage: Decimal
+    alt_max_width: Decimal
     listed_cues: list[str]
 
 

@@ -133,7 +133,7 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
         half = Decimal(5) * Decimal(10) ** (-decimals - 1) * mult
         zeros = len(raw.replace(".", "")) - len(raw.replace(".", "").rstrip("0")) if decimals == 0 else 0
         if zeros >= tol.rounded_zeros:  # `256.000 tỷ`, `4.480.000 tỷ`: rounded to the last non-zero digit
-            half *= Decimal(10) ** zeros
+            half = min(half * Decimal(10) ** zeros, abs(v) * tol.rounded_cap)
     else:  # spelled-out numbers are exact words
         half = Decimal(0)
     lo, hi = v - half, v + half
@@ -144,10 +144,20 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
     elif q == "approx":
         w = max(half * 2, abs(v) * tol.approx_relative)
         lo, hi = v - w, v + w
-    elif q in ("more_than", "at_least"):
-        hi = INF if slack == INF else v * (1 + slack) + half
-    elif q in ("less_than", "at_most"):
-        lo = (Decimal(0) if v >= 0 else -INF) if slack == INF else v * (1 - slack) - half
+    elif q in ("more_than", "at_least", "less_than", "at_most"):
+        # `hơn 2,21 tỷ` is 2,21… (a few units of its last digit); `hơn 3.000 người`, `hơn 70%` are
+        # round figures that may hide more
+        digits = raw.replace(".", "").replace(",", "")
+        if slack == INF:
+            width = INF
+        elif digits and digits[-1] != "0" and half > 0:
+            width = half * 2 * tol.one_sided_units
+        else:
+            width = abs(v) * slack
+        if q in ("more_than", "at_least"):
+            hi = INF if width == INF else v + width + half
+        else:
+            lo = (Decimal(0) if v >= 0 else -INF) if width == INF else max(Decimal(0), v - width - half)
     return Figure(claim, lo, hi, abs(half), raw, scale_word, index)
 
 

@@ -428,12 +428,18 @@ def _match_old(
         cov, jac = view.score(key, f, cr)
         scored.append((cov, jac, f))
     best = _best(scored, cr.cfg.change.min_coverage, cr.cfg.share.min_margin)
-    alts.extend(_plausible(scored, best, cr.cfg.share.alt_coverage))
+    alts.extend(_plausible(scored, best, cr.cfg.share.alt_coverage, cr.cfg.share.alt_max_width))
     return best
 
 
-def _plausible(scored: list[tuple[float, float, Figure]], best: Figure | None, min_cov: Decimal) -> list[Figure]:
-    return [f for cov, _, f in scored if f is not best and cov >= float(min_cov)]
+def _plausible(
+    scored: list[tuple[float, float, Figure]], best: Figure | None, min_cov: Decimal, max_width: Decimal
+) -> list[Figure]:
+    return [
+        f
+        for cov, _, f in scored
+        if f is not best and cov >= float(min_cov) and f.value and (f.hi - f.lo) <= abs(f.value) * max_width
+    ]
 
 
 def _best(scored: list[tuple[float, float, Figure]], min_cov: Decimal, margin: Decimal) -> Figure | None:
@@ -509,7 +515,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]
                         jac += 1.0  # a stated total answers `tổng …` before any other match
                     scored.append((cov, jac, f))
                 whole = _best(scored, sh.min_coverage, sh.min_margin)
-                alts = _plausible(scored, whole, sh.alt_coverage)
+                alts = _plausible(scored, whole, sh.alt_coverage, sh.alt_max_width)
             else:
                 alts = []
             if whole is None or whole is part:
