@@ -184,6 +184,9 @@ _SUSPECT = re.compile(
 )
 
 
+_VIET_EXTENDED = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+
+
 def _syllable_ok(word: str) -> bool:
     parts = unicodedata.normalize("NFD", word.lower())
     if sum(c in _TONE_MARKS for c in parts) > 1:
@@ -217,7 +220,12 @@ def fix_legacy_text(text: str) -> tuple[str, str]:
     """Convert TCVN3/VNI text that was decoded as Windows-1252; returns (text, "tcvn3"|"vni"|"")."""
     if _SUSPECT.search(text) is None:  # fast path: ordinary Unicode text
         return text, ""
-    if len(_SUSPECT.findall(text, 0, 200_000)) < 3:
+    suspects = len(_SUSPECT.findall(text, 0, 200_000))
+    if suspects < 3:
+        return text, ""
+    # A legacy font read as Windows-1252 yields Latin-1 characters only; real Unicode Vietnamese
+    # has ă, đ, ơ, ư, ạ … outside Latin-1, and then the odd "«", "½" or "°" is just a symbol.
+    if len(_VIET_EXTENDED.findall(text, 0, 200_000)) >= suspects:
         return text, ""
     here = vietnamese_score(text)
     best, best_name, best_score = text, "", here
@@ -253,17 +261,34 @@ _SURROGATE_TO_LATIN1 = {0xDC00 + b: chr(b) for b in range(0x80, 0x100)}
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: NULs on one side of the byte pairs, and the result reads as text."""
     sample = data[:4096]
+    if len(sample) < 16:
+        return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    half = max(1, len(sample) // 2)
-    for zeros, enc in ((odd, "utf-16-le"), (even, "utf-16-be")):
-        if zeros > 0.3 * half and min(even, odd) < 0.05 * half:
+    half = len(sample) // 2
+    # ASCII puts its NUL in the high byte; the low byte can be NUL too (U+0300 combining grave).
+    for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros > 0.3 * half and zeros > 2 * other:
             try:
-                return data[: len(data) - (len(data) % 2)].decode(enc)
+                text = data[: len(data) - (len(data) % 2)].decode(enc)
             except UnicodeDecodeError:
                 return None
+            return text if _reads_as_text(text[:2048]) else None
     return None
+
+
+def _reads_as_text(head: str) -> bool:
+    """Few controls, unassigned or private characters, and combining marks only after letters."""
+    odd = 0
+    after_letter = False
+    for c in head:
+        cat = unicodedata.category(c)
+        if (cat in ("Cc", "Cn", "Co", "Cs") and c not in "\t\n\r") or (cat == "Mn" and not after_letter):
+            odd += 1
+        after_letter = c.isalpha() or (cat == "Mn" and after_letter)
+    return odd <= len(head) // 100
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
@@ -323,7 +348,9 @@ def _decode_8bit(data: bytes, err: UnicodeDecodeError) -> Decoded:
     if good + badw == 0:  # only ASCII letters besides the odd bytes: Windows-1258 loses nothing
         return Decoded(candidates[0][1], "cp1258", "no Vietnamese letters; read as Windows-1258")
     words = sum(1 for _ in _WORD.finditer(candidates[0][1]))
-    if good + badw < 0.05 * words:  # mostly ASCII words (English, names): Windows-1258 is harmless
+    # Vietnamese marks most words; a text where few words have a non-ASCII letter is another
+    # language (English, French), which Windows-1258 reads as well as anything.
+    if good + badw < 0.25 * words:
         return Decoded(candidates[0][1], "cp1258", "few non-ASCII words; read as Windows-1258")
     if _ratio((good, badw)) < 0.6:
         raise DecodeProblem(
