@@ -82,7 +82,7 @@ def test_clean_text_is_returned_as_is() -> None:
 
 
 def _plain_files() -> list[Path]:
-    files = sorted(CORPUS.rglob("*.txt")) + [FIXTURES / "sample_vi.txt"]
+    files = [*sorted(CORPUS.rglob("*.txt")), FIXTURES / "sample_vi.txt"]
     return [p for p in files if p.exists()]
 
 
