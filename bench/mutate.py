@@ -62,7 +62,8 @@ def mutations(c: Claim, rng: random.Random) -> list[tuple[str, str, Decimal]]:
         old_v = _plain(num)
         new_v = _plain(new_num)
         if old_v:
-            out.append(("digit", c.text.replace(num, new_num, 1), c.value * new_v / old_v))
+            kind = "digit_last" if i == digits[-1] else "digit"
+            out.append((kind, c.text.replace(num, new_num, 1), c.value * new_v / old_v))
         if c.kind == "percent" and old_v:
             f = Decimal(str(rng.choice([0.6, 0.7, 0.8, 0.85, 1.15, 1.25, 1.4, 1.5])))
             dec = len(num.split(",")[1]) if "," in num else 0
