@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.check import check_claims, check_output
 from pipeline.check.examples import parse_example
@@ -144,3 +147,52 @@ def test_bad_claims_row_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "claims.csv").write_text(",".join(CLAIM_COLUMNS) + "\nd,d#1,x,5,t,money,abc,,VND,exact\n", "utf-8")
     with pytest.raises(InputError, match=r"claims\.csv: line 2"):
         check_output(tmp_path, RULES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["money", "percent", "count", "quantity", "multiplier"]),
+            st.decimals(min_value=0, max_value=10**13, places=2, allow_nan=False),
+            st.sampled_from(["exact", "approx", "more_than", "less_than", "range", "at_least"]),
+            st.sampled_from(["", "increase", "decrease"]),
+            st.sampled_from(["tổng", "trong đó", "chiếm", "tăng", "giảm", "từ", "lên", "xuống", "so với", "gấp", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_any_claims_check_without_crashing(rows) -> None:
+    """Whatever the claims, checking never raises and flags only name claims it was given."""
+    from pipeline.model import Claim
+
+    text = ""
+    claims = []
+    for i, (kind, value, qual, change, cue) in enumerate(rows):
+        surface = f"{value} {'%' if kind == 'percent' else 'tỷ đồng'}"
+        start = len(text) + len(cue) + 1
+        text += f"{cue} {surface}, "
+        claims.append(
+            Claim(
+                "d",
+                f"d#{start}",
+                start,
+                start + len(surface),
+                surface,
+                kind,
+                value,
+                value + 1 if qual == "range" else None,
+                "VND" if kind == "money" else "%",
+                qual,
+                change=change,
+                sentence=text if i % 3 else "",
+                sentence_start=0 if i % 3 else -1,
+            )
+        )
+    full = [replace(c, sentence=text) if c.sentence else c for c in claims]
+    checks, flags = check_claims(full, RULES)
+    ids = {c.claim_id for c in full}
+    for f in flags:
+        assert set(f.claim_ids.split()) <= ids
+        assert f.severity in ("error", "warning", "info")
+    assert all(c.status in ("pass", "fail", "undetermined") for c in checks)

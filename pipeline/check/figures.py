@@ -132,7 +132,8 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
     elif raw:
         half = Decimal(5) * Decimal(10) ** (-decimals - 1) * mult
         zeros = len(raw.replace(".", "")) - len(raw.replace(".", "").rstrip("0")) if decimals == 0 else 0
-        if zeros >= tol.rounded_zeros and scale_word:  # `1.300.000 đồng` is a price, not a rounding  # `256.000 tỷ`, `4.480.000 tỷ`: rounded to the last non-zero digit
+        # `256.000 tỷ` is rounded to its last non-zero digit; `1.300.000 đồng` is a price as written
+        if zeros >= tol.rounded_zeros and scale_word:
             half = min(half * Decimal(10) ** zeros, abs(v) * tol.rounded_cap)
     else:  # spelled-out numbers are exact words
         half = Decimal(0)

@@ -62,6 +62,7 @@ class DocView:
     sentences: list[list[Figure]]
     _desc: dict[str, set[str]] = field(default_factory=dict)
     _weight: dict[str, float] = field(default_factory=dict)
+    _where: dict[str, int] = field(default_factory=dict)
 
     def desc(self, f: Figure, cr: Compiled) -> set[str]:
         if not self._desc:
@@ -95,10 +96,9 @@ class DocView:
         return cls(doc_id, figs, [groups[k] for k in sorted(groups)])
 
     def sentence_of(self, fig: Figure) -> int:
-        for i, s in enumerate(self.sentences):
-            if fig in s:
-                return i
-        return -1
+        if not self._where:
+            self._where = {f.id: i for i, s in enumerate(self.sentences) for f in s}
+        return self._where.get(fig.id, -1)
 
 
 def _between(a: Figure, b: Figure) -> str:
