@@ -163,6 +163,8 @@ def _read(data: bytes, doc_id: str, suffix: str, source: str, cfg: IngestConfig)
         return _read_docx(data, doc_id, source, cfg, _wrong(suffix, DOCX_SUFFIXES, what))
     if kind == "unsupported":
         return _error(doc_id, "E013", suffix=f"{suffix or '(none)'}: {what}")
+    if kind == "damaged":
+        return _error(doc_id, "E016", kind="file", problem=what)
     if kind in ("binary", "zip"):
         return _error(doc_id, "E011", problem=what)
     if suffix in DOCX_SUFFIXES | PDF_SUFFIXES:

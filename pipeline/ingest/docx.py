@@ -30,14 +30,13 @@ class DocxText:
     meta: dict[str, str] = field(default_factory=dict)
 
 
-def is_docx(data: bytes) -> bool:
-    if not data.startswith(b"PK\x03\x04"):
-        return False
+def zip_kind(data: bytes) -> str:
+    """``docx``, ``zip`` (another kind of archive) or ``damaged`` (truncated or corrupt)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "word/document.xml" in z.namelist()
+            return "docx" if "word/document.xml" in z.namelist() else "zip"
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
+        return "damaged"
 
 
 def read_docx(data: bytes) -> DocxText:

@@ -6,7 +6,7 @@ bytes, control characters).
 
 from __future__ import annotations
 
-from pipeline.ingest.docx import is_docx
+from pipeline.ingest.docx import zip_kind
 
 # (magic bytes, kind, description); kinds other than pdf/docx/text are not readable articles.
 _MAGIC: tuple[tuple[bytes, str, str], ...] = (
@@ -26,7 +26,7 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
 
 
 def sniff(data: bytes) -> tuple[str, str]:
-    """(kind, description): kind is pdf, docx, zip, unsupported, binary or text."""
+    """(kind, description): kind is pdf, docx, zip, damaged, unsupported, binary or text."""
     head = data[:1024]
     pos = head.find(b"%PDF-")
     if (
@@ -36,8 +36,11 @@ def sniff(data: bytes) -> tuple[str, str]:
     ):
         return "pdf", "a PDF document"
     if data.startswith(b"PK\x03\x04"):
-        if is_docx(data):
+        kind = zip_kind(data)
+        if kind == "docx":
             return "docx", "a Word document"
+        if kind == "damaged":
+            return "damaged", "a truncated or corrupt ZIP archive (a damaged .docx?)"
         return "zip", "a ZIP archive that is not a Word (.docx) document"
     for magic, kind, what in _MAGIC:
         if data.startswith(magic):
