@@ -13,15 +13,17 @@ from __future__ import annotations
 from pipeline.model import Claim
 
 
-def _key(c: Claim) -> tuple[str, str, int, str] | None:
+def _key(c: Claim) -> tuple[str, str, str, str] | None:
     if c.sentence_start < 0 or not c.sentence:
         return None
-    return (c.doc_id, " ".join(c.sentence.split()), c.start - c.sentence_start, c.text)
+    # the words before the claim stand for its offset in the sentence, whitespace-insensitively
+    before = " ".join(c.sentence[: max(0, c.start - c.sentence_start)].split())
+    return (c.doc_id, " ".join(c.sentence.split()), before, c.text)
 
 
 def dedupe_repeated_sentences(claims: list[Claim]) -> list[Claim]:
     """``claims`` without those repeating an earlier sentence's claim; order otherwise kept."""
-    first: dict[tuple[str, str, int, str], int] = {}
+    first: dict[tuple[str, str, str, str], int] = {}
     for i, c in sorted(enumerate(claims), key=lambda ic: (ic[1].doc_id, ic[1].start, ic[0])):
         key = _key(c)
         if key is not None and key not in first:
