@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.check.config import Compiled, compiled
-from pipeline.check.crossdoc import across, repeats
+from pipeline.check.crossdoc import across, lead_repeats, repeats
 from pipeline.check.figures import Figure, make_figure
 from pipeline.check.findings import make_check, make_flag
 from pipeline.check.relations import DocView, Relation, find_relations
@@ -81,7 +81,9 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
             blamed.add(key)
         flags.append(make_flag(rel, out, check, cr, lang))
     related = {frozenset((a.id, b.id)) for rel in rels for a in rel.members for b in rel.members}
-    for check2, flag in _chain(sanity(view, cr, lang), repeats(view.figs, cr, lang, related)):
+    for check2, flag in _chain(
+        sanity(view, cr, lang), repeats(view.figs, cr, lang, related), lead_repeats(view, cr, lang)
+    ):
         checks.append(check2)
         if flag is not None:
             flags.append(flag)

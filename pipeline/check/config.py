@@ -81,6 +81,8 @@ class SanityRules(_Strict):
 class RepeatRules(_Strict):
     min_subject_syllables: int
     cross_doc_min_subject_syllables: int
+    lead_chars: int
+    lead_coverage: Decimal
     kinds: list[str]
 
 

@@ -8,8 +8,9 @@ import regex
 
 from pipeline.check import messages as M
 from pipeline.check.config import Compiled
-from pipeline.check.figures import Figure, syllables
+from pipeline.check.figures import Figure, clause_before, syllables
 from pipeline.check.findings import plain, stable_id
+from pipeline.check.relations import DocView, _is_change
 from pipeline.check.verify import overlaps
 from pipeline.model import Check, Flag
 
@@ -148,3 +149,66 @@ def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check,
                     check.check_id,
                 )
             yield check, flag
+
+
+def lead_repeats(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
+    """A figure of the title or lead restated in the body with another value (`tăng 8%` / `tăng 11%`).
+
+    The body figure must describe the same thing (its words cover the lead figure's),
+    have the same kind, unit and direction of change; when any such body figure agrees, the lead holds.
+    """
+    rr = cr.cfg.repeat
+    # the lead: the first sentence holding figures, when it opens the article (title or sapo)
+    if not view.sentences or view.sentences[0][0].claim.start >= rr.lead_chars:
+        return
+    lead = [f for f in view.sentences[0] if f.claim.qualifier != "range"]
+    body = [f for s in view.sentences[1:] for f in s if f.claim.qualifier != "range"]
+    for f in lead:
+        key = view.desc(f, cr)
+        if len(key) < rr.min_subject_syllables:
+            continue
+        direction = _is_change(f, cr)
+        cands = []
+        for b in body:
+            if b.dim != f.dim or _is_change(b, cr) != direction:
+                continue
+            there, _ = view.score(key, b, cr)
+            if there >= float(rr.lead_coverage):
+                cands.append(b)
+        if not cands:
+            continue
+        agree = [b for b in cands if overlaps((f.lo, f.hi), (b.lo, b.hi))]
+        b = agree[0] if agree else cands[0]
+        # words alone often pair a lead figure with a body figure of another period: a conflict is
+        # only a failure when the subjects the attribute stage found are the same
+        same_subject = bool(f.claim.subject) and syllables(f.claim.subject) == syllables(b.claim.subject)
+        status = "pass" if agree else ("fail" if len(cands) == 1 and same_subject else "undetermined")
+        ids = f"{f.id} {b.id}"
+        check = Check(
+            stable_id("c", "repeat.lead", ids),
+            f.claim.doc_id,
+            "repeat",
+            ids,
+            plain(f.value),
+            plain(b.value),
+            status,
+            "repeat.lead_body",
+            "",
+        )
+        flag = None
+        if status == "fail":
+            subject = " ".join(syllables(f.claim.subject)) or clause_before(f, 60).strip()
+            body_text = M.text("repeat", lang, subject=subject, a=f.claim.text, b=b.claim.text)
+            flag = Flag(
+                stable_id("f", "repeat", ids),
+                f.claim.doc_id,
+                "repeat",
+                cr.severity("repeat"),
+                ids,
+                plain(f.value),
+                plain(b.value),
+                M.sentence(body_text),
+                "",
+                check.check_id,
+            )
+        yield check, flag

@@ -108,6 +108,11 @@ def _between(a: Figure, b: Figure) -> str:
     return a.claim.sentence[a.rel_end : b.rel_start]
 
 
+def _points(f: Figure) -> bool:
+    """Percentage points (`tăng 0,5 điểm %`) are differences of rates, not shares or relative changes."""
+    return f.claim.kind == "percent" and f.claim.unit not in ("%", "")
+
+
 def _strip_qual(text: str) -> str:
     return _QUAL.sub("", text)
 
@@ -234,7 +239,8 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
     other = cr.cue("times_other", cr.cfg.change.times_other, "start")
     for sent in view.sentences:
         for i, m in enumerate(sent):
-            if m.claim.kind != "multiplier" or not times.search(_strip_qual(m.before(20))):
+            cue_inside = times.search(m.claim.text.split()[0] if m.claim.text else "")  # span `gấp đôi`
+            if m.claim.kind != "multiplier" or not (cue_inside or times.search(_strip_qual(m.before(20)))):
                 continue
             a = next((f for f in reversed(sent[:i]) if f.claim.kind not in ("percent", "multiplier")), None)
             if a is None or not _level(a, cr) or len(_between(a, m)) > cr.cfg.change.max_gap_chars:
@@ -319,7 +325,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
     for sent in view.sentences:
         for i, x in enumerate(sent):
             direction = _is_change(x, cr)
-            if not direction or x.id in used or x.claim.qualifier == "range":
+            if not direction or x.id in used or x.claim.qualifier == "range" or _points(x):
                 continue
             levels = [f for f in sent if f is not x and _level(f, cr) and f.claim.kind != "percent"]
             if x.claim.kind != "percent":
@@ -485,7 +491,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]
     chiem = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
     for sent in view.sentences:
         for i, p in enumerate(sent):
-            if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range":
+            if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range" or _points(p):
                 continue
             if not (cue_end.search(_strip_qual(p.before(40))) or p.claim.base):
                 continue
