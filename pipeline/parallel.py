@@ -66,6 +66,18 @@ def resolve_rules(ref: RulesRef) -> RuleSet:
     return _SHIPPED[ref.version]
 
 
+_INGEST: dict[str, Any] = {}
+
+
+def ingest_config(rules: RuleSet) -> Any:
+    """The ingest settings of the run's rules (``rules/ingest.yaml``), validated once per version."""
+    if rules.version not in _INGEST:
+        from pipeline.ingest.config import load_ingest_config
+
+        _INGEST[rules.version] = load_ingest_config(rules)
+    return _INGEST[rules.version]
+
+
 def extract_file(item: WorkItem, root: Path, rules: RuleSet) -> FileResult:
     """Read one file and extract every article in it; a failing article becomes an error row."""
     from pipeline.api import extract_document  # late: lets tests and workers patch the stages
@@ -73,7 +85,7 @@ def extract_file(item: WorkItem, root: Path, rules: RuleSet) -> FileResult:
 
     out = FileResult(item.relpath, item.key)
     try:
-        docs = read_document(Path(item.path), root)
+        docs = read_document(Path(item.path), root, config=ingest_config(rules))
     except Exception as e:  # ingest reports problems as ReadErrors; this is a bug, kept to this file
         out.errors.append((item.relpath, f"{item.relpath}: reading failed: {type(e).__name__}: {e}"))
         return out

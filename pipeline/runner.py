@@ -28,10 +28,10 @@ from tqdm import tqdm
 
 import pipeline
 from pipeline.errors import Errors, InputError, VnclaimsError
-from pipeline.ingest import SUFFIXES, doc_id_for
+from pipeline.ingest import SUFFIXES, UNSUPPORTED, doc_id_for
 from pipeline.model import CLAIM_COLUMNS, ERROR_COLUMNS
 from pipeline.output import ArticleStore, FileResult, atomic_open, csv_header, write_csv
-from pipeline.parallel import Chunk, RulesRef, WorkItem, default_workers, run_dask, run_local
+from pipeline.parallel import Chunk, RulesRef, WorkItem, default_workers, ingest_config, run_dask, run_local
 from pipeline.rulefiles import RuleSet, cached_rules
 
 ENGINES = ("local", "dask")
@@ -77,15 +77,18 @@ def iter_files(root: Path) -> Iterator[tuple[str, Path]]:
     if root.is_file():
         yield doc_id_for(root, root), root
         return
+    wanted = SUFFIXES | UNSUPPORTED.keys()  # unsupported types are listed so ingest can say why
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as entries:
                 for e in entries:
+                    if e.name.startswith("."):  # hidden files and folders (.git, .DS_Store)
+                        continue
                     if e.is_dir():
                         stack.append((e.path, f"{prefix}{e.name}/"))
-                    elif not e.name.startswith(".") and os.path.splitext(e.name)[1].lower() in SUFFIXES and e.is_file():
+                    elif os.path.splitext(e.name)[1].lower() in wanted and e.is_file():
                         yield f"{prefix}{e.name}", Path(e.path)
         except OSError:  # like rglob: an unreadable sub-folder is skipped
             continue
@@ -159,6 +162,7 @@ def run(
         raise InputError(Errors.E020.format(path=input_dir))
     clock = _Clock()
     rules = cached_rules(rules_dir)
+    ingest_config(rules)  # a bad rules/ingest.yaml is a usage error now, not an error per file
     n_workers = workers if workers and workers > 0 else default_workers()
     root = input_dir.absolute()
     n_files = sum(1 for _ in iter_files(root))

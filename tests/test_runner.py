@@ -69,8 +69,8 @@ def test_published_date_of_the_document_reaches_every_claim(tmp_path, rules, mon
     fake.make_corpus(corpus, 3)
     real = pipeline.ingest.read_document
 
-    def dated(path, root):
-        return [dataclasses.replace(d, published="2024-05-01") for d in real(path, root)]
+    def dated(path, root, **kw):
+        return [dataclasses.replace(d, published="2024-05-01") for d in real(path, root, **kw)]
 
     monkeypatch.setattr(pipeline.ingest, "read_document", dated)
     run(corpus, tmp_path / "out", rules, progress=False, workers=1, checks=False)
@@ -196,10 +196,10 @@ def test_a_crashing_reader_costs_only_its_file(tmp_path, rules, monkeypatch):
     fake.make_corpus(corpus, 4)
     real = pipeline.ingest.read_document
 
-    def flaky(path, root):
+    def flaky(path, root, **kw):
         if path.name == "bài-00002.txt":
             raise RuntimeError("reader bug")
-        return real(path, root)
+        return real(path, root, **kw)
 
     monkeypatch.setattr(pipeline.ingest, "read_document", flaky)
     s = run(corpus, tmp_path / "out", rules, progress=False, workers=1, checks=False)

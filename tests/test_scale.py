@@ -51,10 +51,14 @@ def test_streamed_listing_finds_the_same_files_as_ingest(tmp_path):
     (tmp_path / "c" / "a" / "deep" / "er").mkdir(parents=True)
     (tmp_path / "c" / "a" / "deep" / "er" / "x.MD").write_text("1", encoding="utf-8")
     (tmp_path / "c" / ".hidden.txt").write_text("1", encoding="utf-8")
+    (tmp_path / "c" / ".git").mkdir()
+    (tmp_path / "c" / ".git" / "x.txt").write_text("1", encoding="utf-8")
+    (tmp_path / "c" / "old.doc").write_text("1", encoding="utf-8")
+    (tmp_path / "c" / "page.html").write_text("<p>1</p>", encoding="utf-8")
     (tmp_path / "c" / "notes.csv").write_text("1", encoding="utf-8")
     root = tmp_path / "c"
     expected = {p.relative_to(root).as_posix(): p for p in list_files(root)}
     assert dict(iter_files(root)) == expected
-    assert "a/deep/er/x.MD" in expected
+    assert {"a/deep/er/x.MD", "old.doc", "page.html"} <= set(expected)
     one = root / "a" / "deep" / "er" / "x.MD"
     assert list(iter_files(one)) == [("x.MD", one)]
