@@ -22,7 +22,7 @@ from typing import TypeVar
 from pipeline.check.config import Compiled, compiled
 from pipeline.check.crossdoc import across, lead_repeats, repeats
 from pipeline.check.figures import Figure, make_figure
-from pipeline.check.findings import make_check, make_flag
+from pipeline.check.findings import make_check, make_flag, scale_check
 from pipeline.check.relations import DocView, Relation, find_relations
 from pipeline.check.sanity import sanity
 from pipeline.check.verify import Outcome, verify
@@ -79,6 +79,7 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
             if key in blamed:  # one flag per slip, even when several relations show it
                 continue
             blamed.add(key)
+            checks.append(scale_check(rel, out.scale, check))
         flags.append(make_flag(rel, out, check, cr, lang))
     related = {frozenset((a.id, b.id)) for rel in rels for a in rel.members for b in rel.members}
     for check2, flag in _chain(

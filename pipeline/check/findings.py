@@ -233,3 +233,20 @@ def make_flag(rel: Relation, out: Outcome, check: Check, cr: Compiled, lang: str
         suggestion=suggestion,
         check_id=check.check_id,
     )
+
+
+def scale_check(rel: Relation, sc: Scale, source: Check) -> Check:
+    """The scale diagnosis as its own row: the figure, the value its relation needs, the repair."""
+    fig = sc.fig
+    repaired = "repairs" if sc.repairs else "does not fully repair"
+    return Check(
+        check_id=stable_id("c", "scale", fig.id, source.check_id),
+        doc_id=rel.doc_id,
+        relation="scale",
+        claim_ids=fig.id,
+        expected=plain(sc.needed),
+        observed=plain(fig.value),
+        status="fail",
+        rule_id="scale.power_of_ten",
+        detail=f"x10^{sc.power} from {source.check_id}: {sc.suggestion or '?'} {repaired} the {rel.kind}",
+    )
