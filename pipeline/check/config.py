@@ -47,6 +47,7 @@ class SumRules(_Strict):
 class ShareRules(_Strict):
     cues: list[str]
     whole_after: list[str]
+    whole_before: list[str]
     min_coverage: Decimal
     min_margin: Decimal
     alt_coverage: Decimal

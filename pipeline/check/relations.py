@@ -154,8 +154,9 @@ def _all(view: DocView, cr: Compiled) -> Iterable[Relation]:
         used.update(f.id for f in rel.members if f.claim.kind == "percent" or _is_change(f, cr))
         yield rel
     totals = {r.roles["total"].id for r in sums if "total" in r.roles}
+    part_of = {p.id: r.roles["total"] for r in sums if "total" in r.roles for p in [*r.parts, *r.roles.values()]}
     yield from _changes(view, cr, used)
-    yield from _shares(view, cr, totals)
+    yield from _shares(view, cr, totals, part_of)
 
 
 # ---- sums -------------------------------------------------------------------------------------
@@ -294,7 +295,7 @@ def _from_to(view: DocView, cr: Compiled) -> Iterable[Relation]:
             if a.dim != b.dim or a.claim.qualifier == "range" or not tu.search(a.before(12)):
                 continue
             gap = _between(a, b)
-            if regex.search(r"\d", gap) or len(gap) > 30:
+            if regex.search(r"\d", _YEAR.sub("", gap)) or len(gap) > 45:  # `từ 100 tỷ năm 2020 lên 120 tỷ`
                 continue
             gap_words = regex.sub(r"^\s*(?:đồng|usd|vnđ|%)?", "", gap, flags=regex.IGNORECASE)
             direction = -1 if to_down.search(gap_words) else 1 if to_up.search(gap_words) else 0
@@ -483,12 +484,13 @@ def _cue_words(cr: Compiled) -> frozenset[str]:
 # ---- shares -----------------------------------------------------------------------------------
 
 
-def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]:
+def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Figure]) -> Iterable[Relation]:
     sh = cr.cfg.share
     cue_end = cr.cue("share_end", sh.cues, "end")
     whole_after = cr.cue("whole_after", sh.whole_after, "start")
     total_words = cr.cue("total_words", cr.cfg.sum.total_words)
     chiem = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
+    whole_before = cr.cue("whole_before", sh.whole_before, "end")
     for sent in view.sentences:
         for i, p in enumerate(sent):
             if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range" or _points(p):
@@ -504,8 +506,22 @@ def _shares(view: DocView, cr: Compiled, totals: set[str]) -> Iterable[Relation]
                     part = None
             if part is None:
                 continue
+            base = p.claim.base or clause_after(p, 60)
+            if whole is None and not syllables(base, cr.stop):
+                # `Trong tổng số 300 hộ có 45 hộ nghèo, chiếm 15%`; `300 doanh nghiệp, trong đó 45 …, chiếm 15%`
+                earlier = next(
+                    (
+                        f
+                        for f in reversed(sent[:i])
+                        if f is not part and f.dim == part.dim and whole_before.search(f.before(30))
+                    ),
+                    None,
+                )
+                total = part_of.get(part.id)
+                whole = earlier or (total if total is not None and total is not part and total.s0 == part.s0 else None)
+                if whole is None:
+                    continue
             if whole is None:
-                base = p.claim.base or clause_after(p, 60)
                 key = set(syllables(base, cr.stop))
                 # `chiếm 68,72% tổng kinh phí` names its whole; `đạt 90% kế hoạch` often a plan never stated
                 strong_cue = bool(chiem.search(_strip_qual(p.before(40))))
