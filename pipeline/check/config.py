@@ -42,6 +42,7 @@ class SumRules(_Strict):
     partition_intro: list[str]
     partition_part: list[str]
     partition_window: int
+    complements: list[tuple[str, str]]
 
 
 class ShareRules(_Strict):

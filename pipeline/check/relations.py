@@ -191,7 +191,14 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 # a second intro cue after the first part starts a nested list: stop there
                 parts = parts[: rules.max_parts]
                 if len(parts) >= 2:
-                    yield Relation("sum", "sum.parts_after_total", view.doc_id, {"total": t}, parts, exhaustive=False)
+                    yield Relation(
+                        "sum",
+                        "sum.parts_after_total",
+                        view.doc_id,
+                        {"total": t},
+                        parts,
+                        exhaustive=_complementary(parts, cr),
+                    )
                 elif len(parts) == 1:
                     yield Relation("part_whole", "sum.single_part", view.doc_id, {"total": t, "part": parts[0]})
                 continue
@@ -231,7 +238,9 @@ def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
                         parts.append(nxt)
                     break
             if len(parts) >= 2:
-                yield Relation("sum", "sum.partition", view.doc_id, {"total": t}, parts, exhaustive=False)
+                yield Relation(
+                    "sum", "sum.partition", view.doc_id, {"total": t}, parts, exhaustive=_complementary(parts, cr)
+                )
 
 
 def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
@@ -254,6 +263,28 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
             if regex.search(r"\d", _YEAR.sub("", _between(m, b))):
                 continue
             yield Relation("times", "change.times", view.doc_id, {"new": a, "old": b, "factor": m})
+
+
+def _complementary(parts: list[Figure], cr: Compiled) -> bool:
+    """Two parts that split a whole by a pair of opposite words (`quốc gia`/`địa phương`,
+    `giảm`/`tăng`): the list is exhaustive, so a shortfall is a failure too."""
+    if len(parts) != 2:
+        return False
+    a, b = parts
+
+    def words(f: Figure) -> str:
+        if a.s0 == b.s0:  # same sentence: each part's own clause
+            return f"{clause_before(f, 90)} {f.claim.text} {clause_after(f, 45)}".lower()
+        return f.claim.sentence.lower()
+
+    wa, wb = words(a), words(b)
+    for x, y in cr.cfg.sum.complements:
+        px, py = cr.cue(f"cmp:{x}", [x]), cr.cue(f"cmp:{y}", [y])
+        if (px.search(wa) and py.search(wb) and not py.search(wa) and not px.search(wb)) or (
+            py.search(wa) and px.search(wb) and not px.search(wa) and not py.search(wb)
+        ):
+            return True
+    return False
 
 
 def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
