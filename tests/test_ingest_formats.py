@@ -133,6 +133,17 @@ def test_html_title_is_prepended_when_the_body_lacks_it() -> None:
     assert doc.text.startswith("Từ 15 giờ")
 
 
+def test_a_title_with_the_site_name_is_not_added_twice() -> None:
+    body = "Giá xăng tăng 500 đồng\nTừ 15 giờ chiều nay, giá xăng RON 95 tăng 500 đồng/lít."
+    data = json.dumps({"title": "Giá xăng tăng 500 đồng | Báo Mẫu", "content": body}).encode()
+    doc = one(read_bytes(data, "a.json", ".json"))
+    assert doc.text == body
+    data = json.dumps({"title": "Giá xăng", "content": "Giá xăng tăng 500 đồng\nTừ 15 giờ chiều nay."}).encode()
+    assert one(read_bytes(data, "a.json", ".json")).text == "Giá xăng tăng 500 đồng\nTừ 15 giờ chiều nay."
+    data = json.dumps({"title": "Tỷ giá ổn định", "content": "Giá xăng tăng 500 đồng."}).encode()
+    assert one(read_bytes(data, "a.json", ".json")).text == "Tỷ giá ổn định\n\nGiá xăng tăng 500 đồng."
+
+
 def test_html_without_date_metadata_uses_the_dateline() -> None:
     html = (
         "<html><body><article><h1>Doanh thu tăng</h1><p>Thứ Sáu, 10/12/2021, 06:28</p>"

@@ -314,11 +314,16 @@ def _finish(doc_id: str, raw: _Raw, source: str, cfg: IngestConfig) -> Document 
 
 
 def _starts_with(text: str, title: str) -> bool:
-    """The body already opens with its title (perhaps with different spacing or case)."""
-    head = _one_line(text[: len(title) * 2 + 50]).casefold()
-    return (
-        head.startswith(title.casefold()) or unicodedata.normalize("NFC", title).casefold() in head[: len(title) + 40]
-    )
+    """The body already opens with its headline: the title and the first line contain one another.
+
+    Page titles often carry the site's name ("… | Báo X") while the body's first line is the
+    bare headline; either way the headline must not be there twice.
+    """
+    t = title.casefold()
+    first = _one_line(_first_line(text[: len(title) * 3 + 300]) or "").casefold()
+    if not first:
+        return False
+    return first in t or t in first
 
 
 def _first_line(text: str) -> str:
