@@ -336,9 +336,18 @@ def _from_to(view: DocView, cr: Compiled) -> Iterable[Relation]:
             # the size of the change: in this sentence, else a lone matching one in the previous
             sizes = [c for c in sent if c not in (a, b) and _is_change(c, cr) == direction]
             sizes = [c for c in sizes if c.claim.kind == "percent" or c.dim == a.dim]
-            if not sizes and si > 0:
-                prev = [c for c in view.sentences[si - 1] if c.dim == a.dim and _is_change(c, cr) == direction]
-                sizes = prev if len(prev) == 1 else []
+            if a.claim.kind == "percent":
+                sizes = []  # between two rates a percentage may be points or relative: not checkable
+            if not sizes and si > 0 and a.claim.kind != "percent":
+                # a lone amount of the previous sentence told as a change (`mức giảm … lên tới 200 triệu`)
+                cue = cr.cue("down_any" if direction < 0 else "up_any", ch.down if direction < 0 else ch.up)
+                prev = [c for c in view.sentences[si - 1] if c.dim == a.dim]
+                if (
+                    len(prev) == 1
+                    and prev[0].claim.qualifier != "range"
+                    and (_is_change(prev[0], cr) == direction or cue.search(clause_before(prev[0], 90)))
+                ):
+                    sizes = prev
             if len(sizes) == 1:
                 c = sizes[0]
                 role = "percent" if c.claim.kind == "percent" else "amount"
@@ -355,6 +364,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
     new_after = cr.cue("new_after", ch.new_after, "end")
     same = cr.cue("same_change", ch.same_change, "start")
     for sent in view.sentences:
+        last_ref = ""  # `giảm 24% so với năm 2016 …, lợi nhuận …, giảm hơn 70%`: the reference carries over
         for i, x in enumerate(sent):
             direction = _is_change(x, cr)
             if not direction or x.id in used or x.claim.qualifier == "range" or _points(x):
@@ -394,8 +404,9 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                         {"new": new, "percent": x, "amount": amt},
                         direction=direction,
                     )
-            # the old level after `so với` in the same sentence
-            tail = x.after(200)
+            # the old level after `so với` in the same sentence (before the next figure)
+            nxt_fig = next((f for f in sent[i + 1 :]), None)
+            tail = x.after(nxt_fig.rel_start - x.rel_end + 1 if nxt_fig is not None and nxt_fig.s0 == x.s0 else 200)
             m = ref.search(tail)
             if m:
                 for f in sent[i + 1 :]:
@@ -405,6 +416,10 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                             old = f
                         break
             reference = x.claim.reference or (regex.split(r"[,;()]", tail[m.end() : m.end() + 60])[0] if m else "")
+            if reference.strip():
+                last_ref = reference
+            elif not m:
+                reference = last_ref
             alts: list[Figure] = []
             if old is None:
                 old = _match_old(view, cr, new, x, reference, alts)
