@@ -59,10 +59,15 @@ def test_english_message(gold) -> None:
     assert "232.3 billion VND" in flags[0].message and "0.05%" in flags[0].message
 
 
-def test_gold_relations_recall(gold) -> None:
-    """Most gold relations are found, and the status agrees with `holds`."""
+@pytest.mark.parametrize("bare", [False, True], ids=["with-attributes", "without-attributes"])
+def test_gold_relations_recall(gold, bare) -> None:
+    """Most gold relations are found, and the status agrees with `holds` — also from the text's
+    cues alone, when the attribute stage left subject, base, change, reference and period empty."""
     claims, relations, ids = gold
-    checks, _ = check_claims(claims, RULES)
+    if bare:
+        claims = [replace(c, subject="", base="", change="", reference="", period="") for c in claims]
+    checks, flags = check_claims(claims, RULES)
+    assert len(flags) == 4  # the seed's scale slip, 83,3 + 195,4 ≠ 275, the two `1.1xx tỷ` car prices
     found = 0
     for r in relations:
         members = {
@@ -73,7 +78,7 @@ def test_gold_relations_recall(gold) -> None:
         if hit:
             found += 1
             assert hit[0].status == ("pass" if r["holds"] else "fail"), r
-    assert found >= 0.7 * len(relations)
+    assert found >= 0.8 * len(relations)
 
 
 def test_ids_are_stable_and_unique(gold) -> None:
