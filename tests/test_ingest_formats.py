@@ -371,6 +371,22 @@ def test_bad_input_gives_a_coded_error_naming_the_file(data: bytes, suffix: str,
     assert f"dir/bad{suffix}" in err.error
 
 
+def test_prose_mentioning_tags_is_text_and_tagless_html_is_text() -> None:
+    prose = "Thẻ <p> và <div> cùng <span> là HTML; doanh thu đạt 338 tỷ đồng."
+    doc = one(read_bytes(prose.encode(), "a.txt", ".txt"))
+    assert doc.text == prose and doc.meta["format"] == "text"
+    doc = one(read_bytes("Doanh thu đạt 338 tỷ đồng.".encode(), "a.html", ".html"))
+    assert doc.text == "Doanh thu đạt 338 tỷ đồng." and doc.meta["format"] == "text"
+
+
+def test_a_50_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # sparse: costs no disk and no time
+    err = error(read_document(big, tmp_path), "E014")
+    assert err.error.startswith("[E014] huge.txt: too large to read (52428800 bytes")
+
+
 def test_size_limit(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_bytes(b"Doanh thu dat 338 ty dong. " * 4000)  # ~108 KB

@@ -13,6 +13,13 @@ decoded text (UTF-8/16, Windows-1258, TCVN3 and VNI converted, see ``encoding``)
 ``normalize_text`` (NFC, one tone placement, plain spaces, no invisible characters). For a UTF-8
 ``.txt`` that needs none of that it is exactly the NFC of the file. ``published`` comes from
 metadata or the dateline (``dates``).
+
+``Document.meta`` says how a text was obtained: ``format`` (text, html, json, docx, pdf),
+``encoding`` (utf-8, utf-16, cp1258, tcvn3, vni, utf-8+vni …), ``published_from`` (metadata, or
+the dateline rule id, ``+inferred-year`` when the year was guessed from the text), ``note``
+(wrong extension, truncated character, replaced bytes), and where known ``author``, ``url``,
+``extractor``, ``pages``, ``record`` (n of a dump) and ``created`` (a file property, not the
+publication date).
 """
 
 from __future__ import annotations
@@ -181,7 +188,7 @@ def _read(data: bytes, doc_id: str, suffix: str, source: str, cfg: IngestConfig)
         return _read_json(text, doc_id, suffix, source, cfg, meta)
     from pipeline.ingest.html import looks_like_html
 
-    if suffix in HTML_SUFFIXES or looks_like_html(text):
+    if (suffix in HTML_SUFFIXES and "<" in text) or looks_like_html(text):
         if suffix not in HTML_SUFFIXES:
             meta["note"] = "; ".join(filter(None, [meta.get("note", ""), f"named {suffix or '(none)'} but holds HTML"]))
         return _read_html(data, text, doc_id, source, cfg, meta)

@@ -40,9 +40,12 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def looks_like_html(text: str) -> bool:
-    """Markup near the start: a doctype, html/body tags, or several block tags."""
+    """A page, not prose that mentions a tag: it opens with markup (a doctype, <html>, or a tag
+    followed by several more block tags in the first 4 KB)."""
     head = text[:4096]
     stripped = head.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("<"):
+        return False
     if stripped[:15].lower().startswith(("<!doctype html", "<html")):
         return True
     return len(_TAGS.findall(head)) >= 3
