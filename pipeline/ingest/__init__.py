@@ -304,7 +304,7 @@ def _finish(doc_id: str, raw: _Raw, source: str, cfg: IngestConfig) -> Document 
         text = f"{title}\n\n{text}"
     if not text.strip():
         return ReadError(
-            doc_id, Errors.E017.format(path=doc_id, problem=f"the {raw.meta.get('format', 'file')} has no text")
+            doc_id, Errors.E017.format(path=doc_id, problem="nothing but whitespace or invisible characters")
         )
     if not title:
         title = _first_line(text)
