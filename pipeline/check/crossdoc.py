@@ -78,7 +78,7 @@ def repeats(
         )
         flag = None
         if status == "fail":
-            body = M.text("repeat", lang, subject=key[0], a=a.claim.text, b=b.claim.text)
+            body = M.text("repeat", lang, subject=a.claim.subject.strip(), a=a.claim.text, b=b.claim.text)
             flag = Flag(
                 stable_id("f", "repeat", ids),
                 a.claim.doc_id,
@@ -129,7 +129,7 @@ def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check,
                 body = M.text(
                     "cross_doc",
                     lang,
-                    subject=key[0],
+                    subject=a.claim.subject.strip(),
                     period=a.claim.period,
                     a=a.claim.text,
                     b=b.claim.text,

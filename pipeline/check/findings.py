@@ -174,10 +174,19 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
         ).replace(f"{verb} {fmt(abs(diff), new)}", f"{actual_verb} {fmt(abs(diff), new)}", 1)
     if rel.kind == "direction":
         new, old = r["new"], r["old"]
+        if (new.value - old.value) * rel.direction > 0 and old.value:
+            ratio = new.value / old.value
+            return M.text(
+                "from_to_scale",
+                lang,
+                old=old.claim.text,
+                new=new.claim.text,
+                factor=M.factor(ratio if ratio >= 1 else 1 / ratio, lang),
+            )
         return M.text(
             "direction",
             lang,
-            verb=_verb(rel.direction, lang),
+            verb=M.text("dir_up" if rel.direction > 0 else "dir_down", lang),
             old=old.claim.text,
             to=M.text("to_up" if rel.direction > 0 else "to_down", lang),
             new=new.claim.text,

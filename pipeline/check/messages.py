@@ -64,6 +64,9 @@ T = {
         ),
         "change_amount": "{new} so với {old} là {verb} {actual}, không phải {verb} {amt}",
         "direction": "câu văn nói {verb} từ {old} {to} {new}, nhưng {new} {cmp} {old}",
+        "from_to_scale": "từ {old} đến {new} là thay đổi khoảng {factor} lần, quá lớn cho một lần tăng giảm",
+        "dir_up": "tăng",
+        "dir_down": "giảm",
         "part_whole": "phần {part} lớn hơn cả tổng {total}",
         "change_pa": (
             "mức trước thay đổi {amt} để thành {new} là {old}, nên {amt} bằng {actual} của nó, không phải {pct}"
@@ -98,7 +101,10 @@ T = {
             "from {old} to {new} is {verb} {actual}, not {verb} {pct} ({verb} {pct} from {old} gives about {need})"
         ),
         "change_amount": "{new} against {old} is {verb} {actual}, not {verb} {amt}",
-        "direction": "the text says {verb} from {old} {to} {new}, but {new} is {cmp} {old}",
+        "direction": "the text says it {verb} from {old} {to} {new}, but {new} is {cmp} {old}",
+        "from_to_scale": "from {old} to {new} is a change by a factor of about {factor}, too large for one step",
+        "dir_up": "rose",
+        "dir_down": "fell",
         "part_whole": "the part {part} is larger than the whole {total}",
         "change_pa": "the level that changes by {amt} to {new} is {old}, so {amt} is {actual} of it, not {pct}",
         "times": "{new} is about {ratio} times {old}, not {n}",
@@ -109,8 +115,8 @@ T = {
         "fixed_no": ", though that still does not match exactly",
         "up": "an increase of",
         "down": "a decrease of",
-        "to_up": "up to",
-        "to_down": "down to",
+        "to_up": "to",
+        "to_down": "to",
         "bigger": "larger than",
         "smaller": "smaller than",
         "share_over_100": "{pct} is stated as a share of a whole, so it cannot exceed 100%",

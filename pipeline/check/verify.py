@@ -261,7 +261,13 @@ def diagnose_scale(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict
                 if dist > tol:
                     continue
                 k = Decimal(10) ** power
-                fixed = replace(fig, lo=fig.lo * k if fig.lo != -INF else fig.lo, hi=fig.hi * k, half=fig.half * k)
+                fixed = replace(
+                    fig,
+                    claim=replace(fig.claim, value=fig.value * k),
+                    lo=fig.lo * k if fig.lo != -INF else fig.lo,
+                    hi=fig.hi * k,
+                    half=fig.half * k,
+                )
                 implied, written = evaluate(rel, cr, {fig.id: fixed})
                 repairs = _status(implied, written) == "pass" and not (
                     rel.kind in ("direction", "change") and _from_to_slip(_with(rel, fig, fixed), cr)
