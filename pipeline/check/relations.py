@@ -170,6 +170,7 @@ def _level(f: Figure, cr: Compiled) -> bool:
 def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
     rules = cr.cfg.sum
     intro = cr.cue("parts_intro", rules.parts_intro, "start")
+    intro_any = cr.cue("parts_intro_any", rules.parts_intro)
     after_cue = cr.cue("total_after_parts", rules.total_after_parts)
     cmp = cr.cue("unstated_ref_any", cr.cfg.change.unstated_reference)
     for si, sent in enumerate(view.sentences):
@@ -185,10 +186,19 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 m_end = regex.search(r"\)" if "(" in nxt[: intro.search(nxt).end()] else r";", rest)
                 if m_end:
                     stop = m_end.start()
-                parts = [
-                    p for p in sent[i + 1 :] if p.dim == t.dim and _level(p, cr) and p.rel_start < t.rel_end + stop
-                ]
-                # a second intro cue after the first part starts a nested list: stop there
+                parts: list[Figure] = []
+                for p in sent[i + 1 :]:
+                    if p.rel_start >= t.rel_end + stop:
+                        break
+                    if p.dim != t.dim or not _level(p, cr):
+                        continue
+                    span = t.claim.sentence[t.rel_end : p.rel_start]
+                    if span.count("(") - span.count(")") > (1 if "(" in nxt[: intro.search(nxt).end()] else 0):
+                        continue  # inside a bracket that details a part
+                    gap = t.claim.sentence[(parts[-1].rel_end if parts else t.rel_end) : p.rel_start]
+                    if parts and intro_any.search(regex.sub(r"\([^()]*\)", " ", gap)):
+                        break  # `…, trong đó …` after a part breaks that part down: not the total's list
+                    parts.append(p)
                 parts = parts[: rules.max_parts]
                 if len(parts) >= 2:
                     yield Relation(
