@@ -68,6 +68,11 @@ def test_known_spellings(word: str, tcvn3: str, vni: str) -> None:
     assert from_vni(vni) == word
 
 
+def test_tcvn3_headings_in_the_capitals_font_become_capitals() -> None:
+    # .VnTimeH draws capitals at the lower-case bytes: "TỔNG KẾT" is stored as "TæNG KÕT"
+    assert from_tcvn3("TæNG KÕT N¡M 2021: ViÖt Nam") == "TỔNG KẾT NĂM 2021: Việt Nam"
+
+
 def test_tcvn3_rejects_toned_capitals() -> None:
     with pytest.raises(ValueError, match="no TCVN3"):
         to_tcvn3("VIỆT")

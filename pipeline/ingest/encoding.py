@@ -85,9 +85,18 @@ def vni_tables() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def from_tcvn3(text: str) -> str:
-    """TCVN3 bytes read as Latin-1 (or Windows-1252) -> Unicode (NFC)."""
+    """TCVN3 bytes read as Latin-1 (or Windows-1252) -> Unicode (NFC).
+
+    Headings set in the capitals font (.VnTimeH) reuse the lower-case bytes, so "TỔNG KẾT"
+    decodes as "TổNG KếT"; a word whose ASCII letters are all capitals is put in capitals.
+    """
     table = tcvn3_table()
-    return "".join(table.get(c, c) for c in text)
+    out = "".join(table.get(c, c) for c in text)
+    return _CAPITAL_WORD.sub(lambda m: m.group().upper(), out) if out != text else out
+
+
+# A word with upper-case ASCII letters, no lower-case ones, and a lower-case Vietnamese letter.
+_CAPITAL_WORD = re.compile(r"\b(?=[^\W\d_]*[A-Z])(?=[^\W\d_]*[^\W\d_a-zA-Z])(?![^\W\d_]*[a-z])[^\W\d_]{2,}\b")
 
 
 def from_vni(text: str) -> str:
