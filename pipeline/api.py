@@ -38,7 +38,7 @@ def extract_folder(path: str | Path, rules: RuleSet | None = None) -> pd.DataFra
     """Every claim of every readable article under ``path``; unreadable files are skipped."""
     rs = rules if rules is not None else cached_rules()
     out: list[Claim] = []
-    for item in iter_documents(Path(path)):
+    for item in iter_documents(Path(path), rules=rs):  # ingest.yaml of the same rules folder
         if isinstance(item, Document):
             out.extend(extract_document(item, rs))
     return claims_frame(out)
