@@ -47,7 +47,10 @@ def make_check(rel: Relation, out: Outcome) -> Check:
     try:
         if rel.kind == "sum":
             s = sum((p.value for p in rel.parts), Decimal(0))
-            expected, observed = (plain(s), plain(r["total"].value)) if "total" in r else ("<=100", plain(s))
+            if "total" in r:
+                expected, observed = plain(s), plain(r["total"].value)
+            else:
+                expected, observed = ("100" if rel.note == "=100" else "<=100"), plain(s)
         elif rel.kind == "share":
             expected = plain(r["part"].value / r["whole"].value * HUNDRED) if r["whole"].value else ""
             observed = plain(r["percent"].value)
@@ -117,7 +120,8 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
     if rel.kind == "sum":
         s = sum((p.value for p in rel.parts), Decimal(0))
         listed = ", ".join(p.claim.text for p in rel.parts)
-        return M.text("listed", lang, parts=listed, sum=M.amount(s, "percent", "%", lang))
+        key = "complementary" if rel.note == "=100" else "listed"
+        return M.text(key, lang, parts=listed, sum=M.amount(s, "percent", "%", lang))
     if rel.kind == "share":
         part, whole, pct = r["part"], r["whole"], r["percent"]
         ratio = part.value / whole.value * HUNDRED

@@ -58,6 +58,7 @@ T = {
         "share": "{part} chỉ bằng khoảng {ratio} của {whole}, không phải {pct} ({pct} của {whole} là khoảng {need})",
         "sum": "{parts} = {sum}, khác {total} được nêu (lệch {diff})",
         "listed": "các tỷ lệ {parts} cộng lại là {sum}, vượt quá 100%",
+        "complementary": "hai phần bù nhau {parts} phải cộng lại thành 100%, nhưng tổng là {sum}",
         "change_percent": (
             "từ {old} đến {new} là {verb} {actual}, không phải {verb} {pct} "
             "({verb} {pct} từ {old} thì còn khoảng {need})"
@@ -97,6 +98,7 @@ T = {
         "share": "{part} is only about {ratio} of {whole}, not {pct} ({pct} of {whole} is about {need})",
         "sum": "{parts} = {sum}, not the {total} stated (off by {diff})",
         "listed": "the shares {parts} add up to {sum}, more than 100%",
+        "complementary": "the two complementary shares {parts} should add up to 100%, but make {sum}",
         "change_percent": (
             "from {old} to {new} is {verb} {actual}, not {verb} {pct} ({verb} {pct} from {old} gives about {need})"
         ),

@@ -320,6 +320,20 @@ def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
             if len(run) >= 2:
                 yield Relation("sum", "sum.listed_shares", view.doc_id, {}, run, exhaustive=False, note="100")
             i = j
+    # `nam chiếm 48%, nữ chiếm 52%`: two shares told apart by opposite words split their whole
+    chiem_end = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
+    for sent in view.sentences:
+        shares = [
+            f
+            for f in sent
+            if f.claim.kind == "percent"
+            and not _is_change(f, cr)
+            and not _points(f)
+            and f.claim.qualifier != "range"
+            and chiem_end.search(_strip_qual(f.before(40)))
+        ]
+        if len(shares) == 2 and _complementary(shares, cr):
+            yield Relation("sum", "sum.complementary_shares", view.doc_id, {}, shares, exhaustive=True, note="=100")
 
 
 # ---- changes ----------------------------------------------------------------------------------

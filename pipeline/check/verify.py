@@ -105,6 +105,8 @@ def evaluate(rel: Relation, cr: Compiled, figs: dict[str, Figure] | None = None)
             total = add(total, iv(p))
         if "total" in r:
             return total, iv(r["total"])
+        if rel.note == "=100":  # two complementary shares: exactly the whole
+            return total, (HUNDRED, HUNDRED)
         return total, (Decimal(0), HUNDRED)  # listed shares: at most 100%
     if rel.kind == "part_whole":
         return (r["part"].lo, INF), iv(r["total"])
