@@ -224,6 +224,21 @@ def test_json_ids_fall_back_to_numbers_when_not_unique() -> None:
     assert ids == ["d.json#1", "d.json#7"]
 
 
+def test_wordpress_style_fields_and_entities() -> None:
+    rec = {
+        "id": 42,
+        "date": "2021-12-10T06:28:00",
+        "title": {"rendered": "Doanh thu &amp; lợi nhuận"},
+        "content": {"rendered": "<p>Doanh thu đạt 338 tỷ đồng.</p>\n<p>Lợi nhuận &#273;ạt 45 tỷ đồng.</p>"},
+    }
+    doc = one(read_bytes(json.dumps([rec]).encode(), "wp.json", ".json"))
+    assert doc.doc_id == "wp.json#42"
+    assert doc.title == "Doanh thu & lợi nhuận"
+    assert doc.text == "Doanh thu & lợi nhuận\n\nDoanh thu đạt 338 tỷ đồng.\nLợi nhuận đạt 45 tỷ đồng."
+    rec = {"text": "Vốn 5 tỷ &amp; nợ 2 tỷ đồng."}
+    assert one(read_bytes(json.dumps(rec).encode(), "e.json", ".json")).text == "Vốn 5 tỷ & nợ 2 tỷ đồng."
+
+
 def test_json_field_names_are_configurable() -> None:
     from pipeline.ingest.config import JsonFields, JsonSettings
 

@@ -9,6 +9,7 @@ and never stops the others.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from pipeline.ingest.config import JsonSettings
 from pipeline.ingest.dates import parse_date_value
 from pipeline.ingest.html import html_to_text
 
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _HTML_FRAGMENT = re.compile(r"<(?:p|div|br|span|h[1-6]|li|table|a|strong|em|b|i)\b[^>]*>", re.IGNORECASE)
 
 
@@ -51,8 +53,8 @@ def _as_text(value: Any) -> str:
         return value
     if isinstance(value, list):
         return "\n".join(_as_text(v) for v in value if v not in (None, ""))
-    if isinstance(value, dict):  # {"name": "…"} authors, {"text": "…"} bodies
-        for key in ("text", "name", "value", "content"):
+    if isinstance(value, dict):  # {"name": "…"} authors, {"rendered": "…"} WordPress fields
+        for key in ("rendered", "text", "name", "value", "content"):
             if isinstance(value.get(key), str):
                 return str(value[key])
         return ""
@@ -75,10 +77,12 @@ def _record(n: int, obj: Any, settings: JsonSettings) -> Record:
     if _HTML_FRAGMENT.search(text):
         text = html_to_text(text).text
         meta["extractor"] = "html.parser"
+    elif _ENTITY.search(text):  # "Lợi nhuận &amp; doanh thu", "&#7841;": escaped but untagged
+        text = html.unescape(text)
     if not text.strip():
         return Record(n, record_id=record_id, problem="text field is empty")
     title = _as_text(_first(obj, f.title) or "").strip()
-    if _HTML_FRAGMENT.search(title):
+    if _HTML_FRAGMENT.search(title) or _ENTITY.search(title):
         title = html_to_text(title).text
     for key, names in (("url", f.url), ("author", f.author)):
         value = _as_text(_first(obj, names) or "").strip()
