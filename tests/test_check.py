@@ -201,3 +201,16 @@ def test_any_claims_check_without_crashing(rows) -> None:
         assert set(f.claim_ids.split()) <= ids
         assert f.severity in ("error", "warning", "info")
     assert all(c.status in ("pass", "fail", "undetermined") for c in checks)
+
+
+def test_check_output_streams_or_reads_whole_with_the_same_result(tmp_path: Path, gold) -> None:
+    claims = gold[0]
+    want_checks, want_flags = check_claims(claims, RULES)
+    for name, rows in [("grouped", claims), ("interleaved", claims[::2] + claims[1::2])]:
+        out = tmp_path / name
+        write_csv(out / "claims.csv", CLAIM_COLUMNS, (c.row() for c in rows))
+        n_checks, n_flags = check_output(out, RULES)
+        with (out / "flags.csv").open(encoding="utf-8") as f:
+            got = sorted(r["flag_id"] for r in csv.DictReader(f))
+        assert (n_checks, n_flags) == (len(want_checks), len(want_flags))
+        assert got == sorted(f.flag_id for f in want_flags)

@@ -11,16 +11,17 @@ row of flags.csv with a one-sentence explanation (``messages``). Thresholds and 
 
 from __future__ import annotations
 
+import csv
 import math
 import statistics
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from pipeline.check.config import Compiled, compiled
-from pipeline.check.crossdoc import across, lead_repeats, repeats
+from pipeline.check.crossdoc import across, cross_candidate, lead_repeats, repeats
 from pipeline.check.figures import Figure, make_figure
 from pipeline.check.findings import make_check, make_flag, scale_check
 from pipeline.check.relations import DocView, Relation, find_relations
@@ -28,21 +29,12 @@ from pipeline.check.sanity import sanity
 from pipeline.check.verify import Outcome, verify
 from pipeline.errors import Errors, InputError
 from pipeline.model import CHECK_COLUMNS, FLAG_COLUMNS, Check, Claim, Flag
-from pipeline.output import read_csv, write_csv
+from pipeline.output import write_csv
 from pipeline.rulefiles import RuleSet
 
 __all__ = ["check_claims", "check_output"]
 
 T = TypeVar("T", Check, Flag)
-
-
-def _figures(claims: list[Claim], cr: Compiled) -> dict[str, list[Figure]]:
-    by_doc: dict[str, list[Figure]] = {}
-    for i, c in enumerate(claims):
-        f = make_figure(c, i, cr)
-        if f is not None:
-            by_doc.setdefault(c.doc_id, []).append(f)
-    return by_doc
 
 
 def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[list[Check], list[Flag]]:
@@ -114,20 +106,49 @@ def _chain(*its: Iterable[tuple[Check, Flag | None]]) -> Iterable[tuple[Check, F
 
 def check_claims(claims: list[Claim], rules: RuleSet, lang: str = "vi") -> tuple[list[Check], list[Flag]]:
     """Checks and flags for claims of any number of documents (per document, then across them)."""
+    ordered = sorted(claims, key=lambda c: c.doc_id)  # stable: each document's claims keep their order
+    return _check_groups(_by_doc(ordered), rules, lang)
+
+
+class _Unsorted(Exception):
+    """claims.csv does not keep each document's claims together."""
+
+
+def _by_doc(claims: Iterable[Claim]) -> Iterator[list[Claim]]:
+    """Consecutive claims of one document at a time (raises _Unsorted if a document comes back)."""
+    done: set[str] = set()
+    group: list[Claim] = []
+    for c in claims:
+        if group and c.doc_id != group[0].doc_id:
+            done.add(group[0].doc_id)
+            yield group
+            group = []
+        if c.doc_id in done:
+            raise _Unsorted(c.doc_id)
+        group.append(c)
+    if group:
+        yield group
+
+
+def _check_groups(groups: Iterable[list[Claim]], rules: RuleSet, lang: str) -> tuple[list[Check], list[Flag]]:
+    """One document at a time, so memory holds one article's figures plus what cross-doc needs."""
     cr = compiled(rules)
-    by_doc = _figures(claims, cr)
     checks: list[Check] = []
     flags: list[Flag] = []
-    for doc_id in sorted(by_doc):
+    keep: list[Figure] = []
+    for group in groups:
+        figs = [f for f in (make_figure(c, i, cr) for i, c in enumerate(group)) if f is not None]
+        if not figs:
+            continue
         try:
-            c, f = check_document(by_doc[doc_id], cr, lang)
+            c, f = check_document(figs, cr, lang)
         except Exception as e:  # a bug on one article must not lose the checks of the others
-            print(f"vnclaims: {doc_id}: checks failed: {type(e).__name__}: {e}", file=sys.stderr)
+            print(f"vnclaims: {group[0].doc_id}: checks failed: {type(e).__name__}: {e}", file=sys.stderr)
             continue
         checks.extend(c)
         flags.extend(f)
-    all_figs = [f for doc_id in sorted(by_doc) for f in by_doc[doc_id]]
-    for check, flag in across(all_figs, cr, lang):
+        keep.extend(x for x in figs if cross_candidate(x, cr))
+    for check, flag in across(keep, cr, lang):
         checks.append(check)
         if flag is not None:
             flags.append(flag)
@@ -146,17 +167,27 @@ def _unique(rows: list[T]) -> list[T]:
 
 
 def check_output(out_dir: Path, rules: RuleSet, lang: str = "vi") -> tuple[int, int]:
-    """Read ``out_dir/claims.csv``, write ``checks.csv`` and ``flags.csv`` there; (n_checks, n_flags)."""
+    """Read ``out_dir/claims.csv``, write ``checks.csv`` and ``flags.csv`` there; (n_checks, n_flags).
+
+    claims.csv is streamed one document at a time when it keeps each document's claims together
+    (as ``vnclaims run`` writes it); otherwise it is read whole.
+    """
     path = Path(out_dir) / "claims.csv"
     if not path.is_file():
         raise InputError(Errors.E030.format(path=out_dir))
-    claims: list[Claim] = []
-    for n, row in enumerate(read_csv(path), start=2):
-        try:
-            claims.append(Claim.from_row(row))
-        except (ValueError, ArithmeticError) as e:
-            raise InputError(f"{path}: line {n}: not a claims.csv row: {e}") from e
-    checks, flags = check_claims(claims, rules, lang)
+    try:
+        checks, flags = _check_groups(_by_doc(_read_claims(path)), rules, lang)
+    except _Unsorted:
+        checks, flags = check_claims(list(_read_claims(path)), rules, lang)
     write_csv(Path(out_dir) / "checks.csv", CHECK_COLUMNS, (c.row() for c in checks))
     write_csv(Path(out_dir) / "flags.csv", FLAG_COLUMNS, (f.row() for f in flags))
     return len(checks), len(flags)
+
+
+def _read_claims(path: Path) -> Iterator[Claim]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                yield Claim.from_row(row)
+            except (ValueError, ArithmeticError) as e:
+                raise InputError(f"{path}: line {n}: not a claims.csv row: {e}") from e

@@ -94,6 +94,16 @@ def repeats(
         yield check, flag
 
 
+def cross_candidate(f: Figure, cr: Compiled) -> bool:
+    """Whether a figure can be compared across documents (kept in memory for that)."""
+    rr = cr.cfg.repeat
+    return (
+        f.claim.kind in rr.kinds
+        and bool(_YEAR.search(f.claim.period))
+        and measure_key(f, rr.cross_doc_min_subject_syllables) is not None
+    )
+
+
 def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
     """Same measure, same period (with a year), different documents, values that cannot both hold."""
     rr = cr.cfg.repeat
