@@ -198,7 +198,10 @@ def main() -> None:
                 claims = rebuild_gold(by_doc[doc], text, target, new_text, new_value)
             _, flags = check_claims(claims, rules)
             hit = any(target.claim_id in f.claim_ids.split() for f in flags)
-            for key in (kind, f"rel:{rel}", "all"):
+            keys = [kind, f"rel:{rel}", "all"]
+            if rel in ("sum", "share", "change", "times"):
+                keys.append("relations that fix the figure")  # a from–to alone only fixes a direction
+            for key in keys:
                 tried[key] += 1
                 caught[key] += hit
             if not hit:
