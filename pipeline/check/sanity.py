@@ -49,11 +49,7 @@ def _pair(
         suggestion,
         check.check_id,
     )
-    return flag_check(check), flag
-
-
-def flag_check(c: Check) -> Check:
-    return c
+    return check, flag
 
 
 def sanity(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:

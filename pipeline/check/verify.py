@@ -12,16 +12,14 @@ import math
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+import regex
+
 from pipeline.check.config import Compiled
 from pipeline.check.figures import INF, Figure
 from pipeline.check.relations import Relation
 
 Interval = tuple[Decimal, Decimal]
 WHOLE = (-INF, INF)
-
-
-def _safe(op: object) -> Interval:
-    return op  # type: ignore[return-value]
 
 
 def add(a: Interval, b: Interval) -> Interval:
@@ -303,8 +301,6 @@ def suggest_scale(fig: Figure, power: int, cr: Compiled) -> str:
     if target not in inverse:
         return ""
     if fig.scale_word:
-        import regex
-
         pat = regex.compile(r"(?:nghìn|ngàn)\s+t[ỷỉ]|t[ỷỉ]|triệu|nghìn|ngàn", regex.IGNORECASE)
         return pat.sub(inverse[target], text, count=1)
     return text.replace(fig.number, f"{fig.number} {inverse[target]}", 1) if fig.number else ""
