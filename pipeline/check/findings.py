@@ -230,18 +230,21 @@ def make_flag(rel: Relation, out: Outcome, check: Check, cr: Compiled, lang: str
     body = explain(rel, out, lang)
     rule = rel.kind if rel.kind != "part_whole" else "part_exceeds_whole"
     suggestion = ""
+    expected, observed = check.expected, check.observed
     if out.scale is not None:
+        # a scale flag is about one figure: the value its relation needs against the written one
         rule = "scale"
         body += explain_scale(rel, out.scale, lang, cr)
         suggestion = out.scale.suggestion
+        expected, observed = plain(out.scale.needed), plain(out.scale.fig.value)
     return Flag(
         flag_id=stable_id("f", rule, check.claim_ids),
         doc_id=rel.doc_id,
         rule=rule,
         severity=cr.severity(rule),
         claim_ids=check.claim_ids,
-        expected=check.expected,
-        observed=check.observed,
+        expected=expected,
+        observed=observed,
         message=M.sentence(body),
         suggestion=suggestion,
         check_id=check.check_id,
