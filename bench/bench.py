@@ -42,7 +42,7 @@ def build_corpus(n: int, dest: Path, seed: int = 1) -> Path:
     sys.path.insert(0, str(ROOT))
     from pipeline.runner import iter_files
 
-    sources = sorted({p.resolve() for src in SOURCES if src.exists() for _, p in iter_files(src)})
+    sources = sorted({Path(p).resolve() for src in SOURCES if src.exists() for _, p in iter_files(src)})
     if not sources:
         sys.exit("bench: no source articles under " + ", ".join(map(str, SOURCES)))
     rnd = random.Random(seed)
@@ -69,7 +69,7 @@ def corpus_size(corpus: Path) -> tuple[int, int]:
     n = size = 0
     for _, p in iter_files(corpus):
         n += 1
-        size += p.stat().st_size
+        size += os.path.getsize(p)
     return n, size
 
 
@@ -83,7 +83,9 @@ def child_floor(corpus: Path) -> dict[str, object]:
     t = time.perf_counter()
     files = matches = 0
     for _, p in iter_files(corpus):
-        text = unicodedata.normalize("NFC", p.read_bytes().decode("utf-8-sig", errors="replace"))
+        with open(p, "rb") as f:
+            data = f.read()
+        text = unicodedata.normalize("NFC", data.decode("utf-8-sig", errors="replace"))
         matches += sum(1 for _ in FLOOR.finditer(text))
         files += 1
     return {"seconds": time.perf_counter() - t, "documents": files, "matches": matches}

@@ -67,15 +67,16 @@ def code_version() -> str:
     return f"{pipeline.__version__}+{digest.hexdigest()[:12]}"
 
 
-def iter_files(root: Path) -> Iterator[tuple[str, Path]]:
+def iter_files(root: Path) -> Iterator[tuple[str, str]]:
     """(doc_id-style relative path, path) of every article file under ``root``, streamed.
 
     The same files as ``pipeline.ingest.list_files`` but without building or sorting a list of
     them all (a folder may hold millions): outputs are sorted when merged, so the order work is
-    handed out in does not matter.
+    handed out in does not matter. Paths stay strings: ``Path`` interns every component, which
+    grows the interpreter's intern table with the corpus.
     """
     if root.is_file():
-        yield doc_id_for(root, root), root
+        yield doc_id_for(root, root), str(root)
         return
     wanted = SUFFIXES | UNSUPPORTED.keys()  # unsupported types are listed so ingest can say why
     stack: list[tuple[str, str]] = [(str(root), "")]
@@ -89,14 +90,15 @@ def iter_files(root: Path) -> Iterator[tuple[str, Path]]:
                     if e.is_dir():
                         stack.append((e.path, f"{prefix}{e.name}/"))
                     elif os.path.splitext(e.name)[1].lower() in wanted and e.is_file():
-                        yield f"{prefix}{e.name}", Path(e.path)
+                        yield f"{prefix}{e.name}", e.path
         except OSError:  # like rglob: an unreadable sub-folder is skipped
             continue
 
 
-def file_key(path: Path, suffix: str) -> str:
+def file_key(path: str, suffix: str) -> str:
     try:
-        content = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+        with open(path, "rb") as f:
+            content = hashlib.sha256(f.read()).hexdigest()[:32]
     except OSError as e:  # the worker reports the error; the key only has to differ from a readable file's
         content = f"unreadable:{e.errno}"
     return f"{content}:{suffix}"
@@ -110,7 +112,7 @@ class _Progress:
 
 
 def _plan(
-    files: Iterator[tuple[str, Path]], store: ArticleStore, suffix: str, chunk_size: int, prog: _Progress, fresh: bool
+    files: Iterator[tuple[str, str]], store: ArticleStore, suffix: str, chunk_size: int, prog: _Progress, fresh: bool
 ) -> Iterator[Chunk]:
     """Chunks of files that need extracting; files whose stored key still matches are reused."""
     while batch_pairs := list(itertools.islice(files, chunk_size)):
@@ -125,7 +127,7 @@ def _plan(
             store.db.execute("COMMIT")
             prog.reused += len(reuse)
             prog.bar.update(len(reuse))
-        todo = [WorkItem(r, str(p), k) for p, r, k in zip(batch, relpaths, keys, strict=True) if known.get(r) != k]
+        todo = [WorkItem(r, p, k) for p, r, k in zip(batch, relpaths, keys, strict=True) if known.get(r) != k]
         if todo:
             yield todo
 

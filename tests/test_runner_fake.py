@@ -90,8 +90,11 @@ WORDS = [
 ]
 
 
-def make_corpus(root: Path, n: int, seed: int = 0, start: int = 0) -> list[Path]:
-    """``n`` small Vietnamese-looking articles with numbers, in two sub-folders, deterministic."""
+def make_corpus(root: Path, n: int, seed: int = 0, start: int = 0, pad: int = 0) -> list[Path]:
+    """``n`` small Vietnamese-looking articles with numbers, in two sub-folders, deterministic.
+
+    ``pad`` adds that many words of number-free text to each article.
+    """
     rnd = random.Random(seed)
     paths = []
     for i in range(start, start + n):
@@ -102,7 +105,8 @@ def make_corpus(root: Path, n: int, seed: int = 0, start: int = 0) -> list[Path]
             parts.append(" ".join(rnd.choices(WORDS, k=rnd.randint(2, 6))))
             parts.append(f"{rnd.randint(1, 9999)},{rnd.randint(0, 99)}" + (" %" if rnd.random() < 0.3 else ""))
         p = sub / f"bài-{i:05d}.txt"
-        p.write_text("Tiêu đề\n\n" + " ".join(parts) + ".\n", encoding="utf-8")
+        filler = " ".join(rnd.choices(WORDS, k=pad))
+        p.write_text("Tiêu đề\n\n" + " ".join(parts) + ".\n\n" + filler, encoding="utf-8")
         paths.append(p)
     return paths
 
