@@ -171,6 +171,21 @@ CREATE INDEX IF NOT EXISTS errors_relpath ON errors (relpath);
 """
 
 
+_LOCKS: set[IO[str]] = set()
+
+
+def _drop_locks_in_child() -> None:
+    # A forked worker must not hold the run's lock: if the run is killed, a worker still alive
+    # for a moment would keep the output folder locked for the next run.
+    for f in _LOCKS:
+        with suppress(OSError):
+            f.close()
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 class ArticleStore:
     """The SQLite journal and cache of one output folder (single-threaded use).
 
@@ -187,6 +202,7 @@ class ArticleStore:
         except OSError as e:
             self._lock.close()
             raise VnclaimsError(Errors.E042.format(path=out_dir)) from e
+        _LOCKS.add(self._lock)
         self.path = out_dir / STORE_NAME
         self.db = sqlite3.connect(self.path, isolation_level=None)
         # WAL + NORMAL: a killed process loses at most the open transaction, never a committed one.
@@ -203,6 +219,7 @@ class ArticleStore:
 
     def close(self) -> None:
         self.db.close()
+        _LOCKS.discard(self._lock)
         self._lock.close()  # releases the lock (the OS also does when a killed run's process dies)
 
     def known_keys(self, relpaths: Sequence[str]) -> dict[str, str]:

@@ -143,6 +143,15 @@ def _warm_up(ref: RulesRef) -> None:
         extract_text("Doanh thu đạt 338 tỷ đồng, tăng 12,5% so với năm trước.", rules=rules)
 
 
+def _die_with_parent() -> None:
+    """Linux: a pool worker gets SIGKILL when the run dies, instead of lingering as an orphan."""
+    with suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def run_serial(chunks: Iterable[Chunk], root: str, ref: RulesRef) -> Iterator[list[FileResult]]:
     for chunk in chunks:
         yield process_chunk(chunk, root, ref)
@@ -157,7 +166,7 @@ def run_local(chunks: Iterable[Chunk], root: str, ref: RulesRef, workers: int) -
     # fork shares the already-imported libraries and loaded models copy-on-write.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent) as pool:
         yield from _bounded(lambda c: pool.submit(process_chunk, c, root, ref), chunks, 2 * workers)
 
 

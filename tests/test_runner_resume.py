@@ -90,3 +90,33 @@ def test_killed_runs_resume_to_exactly_the_clean_result(tmp_path, workers):
         assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
     assert "reused" in err.decode()
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_killing_only_the_main_process_leaves_no_worker_and_no_lock(tmp_path):
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 80)
+    rules = fake.minimal_rules(tmp_path / "rules")
+    out = tmp_path / "out"
+    proc = start(corpus, out, rules, 2, "0.02")
+    deadline = time.monotonic() + 60
+    while stored(out) < 5 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    kids = [int(p) for p in children.read_text().split()] if children.exists() else []
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only, not its group
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{k}").exists() and "Z" not in _state(k) for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kids and not any(Path(f"/proc/{k}").exists() and "Z" not in _state(k) for k in kids)
+    again = start(corpus, out, rules, 2, "0")
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err.decode()
+    assert "E042" not in err.decode()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
