@@ -240,25 +240,30 @@ class ArticleStore:
         db = self.db
         db.execute("BEGIN")
         try:
-            for r in results:
-                self._forget(r.relpath)
-                db.executemany(
-                    "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?)",
-                    [(d.doc_id, r.relpath, d.title, d.published, d.n_claims, d.claims_csv) for d in r.docs],
-                )
-                db.executemany("INSERT OR REPLACE INTO texts VALUES (?,?)", [(d.doc_id, d.text) for d in r.docs])
-                db.executemany("INSERT INTO errors VALUES (?,?,?)", [(e[0], r.relpath, e[1]) for e in r.errors])
-                db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?)", (r.relpath, r.key, self.gen))
+            rs = list(results)
+            self._forget([r.relpath for r in rs])
+            docs = [d for r in rs for d in r.docs]
+            db.executemany(
+                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?)",
+                [(d.doc_id, r.relpath, d.title, d.published, d.n_claims, d.claims_csv) for r in rs for d in r.docs],
+            )
+            db.executemany("INSERT OR REPLACE INTO texts VALUES (?,?)", [(d.doc_id, d.text) for d in docs])
+            db.executemany("INSERT INTO errors VALUES (?,?,?)", [(e[0], r.relpath, e[1]) for r in rs for e in r.errors])
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?)", [(r.relpath, r.key, self.gen) for r in rs])
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
-    def _forget(self, relpath: str) -> None:
+    def _forget(self, relpaths: Sequence[str]) -> None:
+        """Delete what the files produced before (inside the caller's transaction)."""
         db = self.db
-        db.execute("DELETE FROM texts WHERE doc_id IN (SELECT doc_id FROM docs WHERE relpath=?)", (relpath,))
-        db.execute("DELETE FROM docs WHERE relpath=?", (relpath,))
-        db.execute("DELETE FROM errors WHERE relpath=?", (relpath,))
+        for i in range(0, len(relpaths), 500):  # SQLite limits bound parameters
+            part = relpaths[i : i + 500]
+            marks = ",".join("?" * len(part))
+            db.execute(f"DELETE FROM texts WHERE doc_id IN (SELECT doc_id FROM docs WHERE relpath IN ({marks}))", part)
+            db.execute(f"DELETE FROM docs WHERE relpath IN ({marks})", part)
+            db.execute(f"DELETE FROM errors WHERE relpath IN ({marks})", part)
 
     def drop_unseen(self) -> int:
         """Forget files that were not part of this run (removed from the input folder)."""
@@ -266,8 +271,7 @@ class ArticleStore:
         db.execute("BEGIN")
         try:
             gone = [r for (r,) in db.execute("SELECT relpath FROM files WHERE gen<>?", (self.gen,))]
-            for r in gone:
-                self._forget(r)
+            self._forget(gone)
             db.execute("DELETE FROM files WHERE gen<>?", (self.gen,))
             db.execute("COMMIT")
         except BaseException:
