@@ -2,13 +2,146 @@
 
 Contract: ``attribute_claims(doc, claims, rules) -> list[Claim]`` returns the same claims, in the
 same order, with those five fields filled where the text says them.
+
+Cue words are data (``rules/attribution.yaml``); the clause around each number is read with
+rules, and underthesea (word segmentation, POS) runs only on the few words next to a number:
+the counted noun phrase of a count, the noun phrase after a percentage (its base), and a check
+that a subject candidate holds a noun. A clause with no subject of its own (`…, ước thực hiện
+đạt 93,26% kế hoạch năm`) takes the subject of the figure before it in the sentence.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from pipeline.attribute import core
+from pipeline.attribute.config import AttributionRules, Compiled, compiled
+from pipeline.attribute.period import find_periods, resolve_relative
 from pipeline.model import Claim, Document
 from pipeline.rulefiles import RuleSet
+from pipeline.segment import Span, paragraphs, sentence_at, sentences
+
+__all__ = ["AttributionRules", "attribute_claims", "resolve_relative"]
+
+# The article's lead: periods in the first characters (title and opening sentence) carry to
+# every figure that has none of its own.
+_LEAD_CHARS = 400
 
 
 def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list[Claim]:
-    return claims
+    if not claims:
+        return claims
+    cp = compiled(rules)
+    text = doc.text
+    sent_spans: list[Span] | None = None
+    paras = paragraphs(text)
+    lead = _lead_period(text, cp)
+    out: list[Claim] = []
+    prev: Claim | None = None
+    owner: Claim | None = None  # the last figure of the sentence whose subject a later one may share
+    carried: dict[int, str] = {}  # paragraph start -> the last period stated in it so far
+    for c in claims:
+        s0, sent = c.sentence_start, c.sentence
+        if s0 < 0 or not sent or text[s0 : s0 + len(sent)] != sent:
+            sent_spans = sent_spans if sent_spans is not None else sentences(text)
+            sp = sentence_at(sent_spans, c.start)
+            s0, sent = (sp.start, sp.text) if sp else (c.start, c.text)
+        same = prev is not None and prev.sentence_start == s0 and prev.end <= c.start
+        para = sentence_at(paras, c.start)
+        new = _attribute_one(c, sent, s0, prev if same else None, owner if same else None, cp, doc.published)
+        pkey = para.start if para else -1
+        period = new.period
+        if period:
+            carried[pkey] = period
+        else:
+            period = carried.get(pkey) or _carried_from_sentences(text, para, s0, cp) or lead
+            if period:
+                period = resolve_relative(period, doc.published, cp.relative, cp.cfg.period.relative_years)
+        new = replace(new, period=period, sentence=sent if not c.sentence else c.sentence,
+                      sentence_start=s0 if c.sentence_start < 0 else c.sentence_start)
+        out.append(new)
+        if not same:
+            owner = None
+        if new.kind != "count" and new.subject:
+            owner = new
+        prev = new
+    return out
+
+
+def _attribute_one(
+    c: Claim, sent: str, s0: int, prev: Claim | None, owner: Claim | None, cp: Compiled, published: str
+) -> Claim:
+    a, b = c.start - s0, c.end - s0
+    floor = core.skip_per_unit(sent, prev.end - s0) if prev is not None else 0
+    cs = core.clause_start(sent, a, max(0, floor))
+    left = sent[cs:a]
+    after = sent[b:]
+    # the clause up to the previous claim too, for cues that sit before an earlier figure
+    change = c.change
+    if not change:
+        change = core.change_of(left, cp)
+        if not change and c.kind == "multiplier":
+            change = core.change_of(left + " gấp", cp) if left.rstrip().endswith(("tăng", "lên")) else ""
+        if not change:
+            change = core.change_noun(sent[core.clause_start(sent, a, 0) : a], cp)
+        if not change and prev is not None and prev.change and cp.same_change_end.search(left):
+            change = prev.change
+    reference = ""
+    if change or c.kind == "multiplier":
+        reference = core.reference_of(left, after, cp)
+        if not reference and prev is not None and prev.change == change and prev.reference and not left.strip(" ,"):
+            reference = prev.reference
+    base = ""
+    if c.kind == "percent" and not change:
+        base = core.base_of(left, after, cp)
+    if c.kind == "count":
+        subject = core.counted_noun_phrase(c.text, c.unit, after, cp)
+    else:
+        subject = core.subject_before(left, cp, cp.period)
+        if not subject and owner is not None:
+            subject = owner.subject
+        if not subject:
+            # no noun before the number in its clause: the clause before it (`Năm 2016, X đạt …`)
+            wide = sent[core.clause_start(sent, max(cs - 1, 0), 0) : a] if cs > 0 else ""
+            subject = core.subject_before(wide, cp, cp.period) if wide else ""
+        per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
+        if subject and per and not subject.endswith(per):
+            subject += per
+    period = _period_in_sentence(sent, a, b, cs, cp)
+    if period:
+        period = resolve_relative(period, published, cp.relative, cp.cfg.period.relative_years)
+    return replace(c, subject=subject, base=base, change=change, reference=reference, period=period)
+
+
+def _period_in_sentence(sent: str, a: int, b: int, cs: int, cp: Compiled) -> str:
+    """The period nearest before the number in its clause, else in its sentence, else after it."""
+    refs = [(m.start(), core.clause_end(sent, m.end())) for m in cp.ref_inside.finditer(sent)]
+    found = [p for p in find_periods(sent, cp.period) if not any(s <= p.start < e for s, e in refs)]
+    found = [p for p in found if p.end <= a or p.start >= b]
+    before = [p for p in found if p.end <= a]
+    in_clause = [p for p in before if p.start >= cs]
+    if in_clause:
+        return in_clause[-1].text
+    if before:
+        return before[-1].text
+    after = [p for p in found if p.start >= b]
+    return after[0].text if after else ""
+
+
+def _carried_from_sentences(text: str, para: Span | None, s0: int, cp: Compiled) -> str:
+    """The last period stated earlier in the paragraph (outside comparisons)."""
+    if para is None or s0 <= para.start:
+        return ""
+    chunk = text[para.start : s0]
+    refs = [(m.start(), core.clause_end(chunk, m.end())) for m in cp.ref_inside.finditer(chunk)]
+    found = [p for p in find_periods(chunk, cp.period) if not any(s <= p.start < e for s, e in refs)]
+    return found[-1].text if found else ""
+
+
+def _lead_period(text: str, cp: Compiled) -> str:
+    """A period of the title or opening sentence, when stated there (`… khuyến công năm 2021`)."""
+    head = text[:_LEAD_CHARS]
+    for p in find_periods(head, cp.period):
+        if "/" not in p.text and any(ch.isalpha() for ch in p.text):
+            return p.text
+    return ""

@@ -1,0 +1,194 @@
+"""The schema of ``rules/attribution.yaml`` and its compiled form (whole-word cue regexes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import regex
+from pydantic import BaseModel, ConfigDict
+
+from pipeline.rulefiles import RuleSet
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Example(_Strict):
+    """A sentence with the claim in [brackets] and the fields it must (or must not) get."""
+
+    text: str
+    expect: dict[str, str]
+    kind: str = ""
+    unit: str = ""
+
+
+class _Section(_Strict):
+    examples: list[Example] = []
+    counter_examples: list[Example] = []
+
+
+class ChangeRules(_Section):
+    increase: list[str]
+    decrease: list[str]
+    to_level: list[str]
+    not_change: list[str]
+    nouns_increase: list[str]
+    nouns_decrease: list[str]
+    between: list[str]
+    same_change: list[str]
+
+
+class ReferenceRules(_Section):
+    cues: list[str]
+    stop: list[str]
+    bare: list[str]
+
+
+class BaseRules(_Section):
+    not_start: list[str]
+    plan_nouns: list[str]
+    before: list[str]
+    strip: list[str]
+
+
+class SubjectRules(_Section):
+    predicates: list[str]
+    kept_verbs: list[str]
+    lead: list[str]
+    trail: list[str]
+    count_stop: list[str]
+    count_max_words: int
+    max_syllables: int
+    per_unit_word: str
+
+
+class PeriodRules(_Section):
+    patterns: list[str]
+    bare_year: str
+    relative_years: dict[str, int]
+
+
+class AttributionRules(_Strict):
+    change: ChangeRules
+    reference: ReferenceRules
+    base: BaseRules
+    subject: SubjectRules
+    period: PeriodRules
+
+    def sections(self) -> dict[str, _Section]:
+        return {"change": self.change, "reference": self.reference, "base": self.base,
+                "subject": self.subject, "period": self.period}
+
+
+def words_source(words: list[str]) -> str:
+    """An alternation of whole words/phrases, longest first, any spacing between syllables."""
+    alts = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    body = "|".join(r"\s+".join(regex.escape(p) for p in w.split()) for w in alts)
+    return rf"(?<![\w])(?:{body})(?![\w])"
+
+
+def _c(source: str) -> regex.Pattern[str]:
+    return regex.compile(source, regex.IGNORECASE | regex.V1)
+
+
+@dataclass
+class Compiled:
+    """Regexes built once per rules version."""
+
+    cfg: AttributionRules
+
+    @cached_property
+    def change_end(self) -> regex.Pattern[str]:
+        ch = self.cfg.change
+        return _c(
+            rf"(?:(?P<level>{words_source([*ch.to_level, *ch.not_change])})|(?P<up>{words_source(ch.increase)})"
+            rf"|(?P<down>{words_source(ch.decrease)}))\W*$"
+        )
+
+    @cached_property
+    def between_end(self) -> regex.Pattern[str]:
+        return _c(rf"{words_source(self.cfg.change.between)}\W*$")
+
+    @cached_property
+    def same_change_end(self) -> regex.Pattern[str]:
+        return _c(rf"{words_source(self.cfg.change.same_change)}[\W]*$")
+
+    @cached_property
+    def noun_up(self) -> regex.Pattern[str]:
+        return _c(words_source(self.cfg.change.nouns_increase))
+
+    @cached_property
+    def noun_down(self) -> regex.Pattern[str]:
+        return _c(words_source(self.cfg.change.nouns_decrease))
+
+    @cached_property
+    def ref_after(self) -> regex.Pattern[str]:
+        r = self.cfg.reference
+        return _c(rf"^[\s,]*(?:{words_source(r.cues)})\s+(?P<ref>.+)")
+
+    @cached_property
+    def ref_inside(self) -> regex.Pattern[str]:
+        return _c(rf"{words_source(self.cfg.reference.cues)}\s+")
+
+    @cached_property
+    def ref_stop(self) -> regex.Pattern[str]:
+        return _c(rf"[,;:.!?()\[\]\"“”]|\s-\s|{words_source(self.cfg.reference.stop)}")
+
+    @cached_property
+    def ref_bare(self) -> regex.Pattern[str]:
+        return _c(rf"^\s*(?P<ref>{words_source(self.cfg.reference.bare)})")
+
+    @cached_property
+    def base_not_start(self) -> regex.Pattern[str]:
+        return _c(rf"^\s*{words_source(self.cfg.base.not_start)}")
+
+    @cached_property
+    def base_plan(self) -> regex.Pattern[str]:
+        b = self.cfg.base
+        return _c(rf"^[\s,]*(?:so\s+với)\s+(?P<np>(?:{words_source(b.plan_nouns)}).*)")
+
+    @cached_property
+    def base_before(self) -> regex.Pattern[str]:
+        return _c(words_source(self.cfg.base.before))
+
+    @cached_property
+    def base_strip(self) -> regex.Pattern[str]:
+        return _c(rf"^\s*{words_source(self.cfg.base.strip)}\s*")
+
+    @cached_property
+    def predicates(self) -> regex.Pattern[str]:
+        s = self.cfg.subject
+        return _c(rf"(?P<kept>{words_source(s.kept_verbs)})|{words_source(s.predicates)}")
+
+    @cached_property
+    def lead(self) -> regex.Pattern[str]:
+        return _c(rf"^[\s,]*{words_source(self.cfg.subject.lead)}[\s,]*")
+
+    @cached_property
+    def trail(self) -> regex.Pattern[str]:
+        return _c(rf"[\s,]*{words_source(self.cfg.subject.trail)}[\s,:]*$")
+
+    @cached_property
+    def count_stop(self) -> regex.Pattern[str]:
+        return _c(rf"^{words_source(self.cfg.subject.count_stop)}$")
+
+    @cached_property
+    def period(self) -> regex.Pattern[str]:
+        p = self.cfg.period
+        return _c("|".join(f"(?:{x})" for x in [*p.patterns, p.bare_year]))
+
+    @cached_property
+    def relative(self) -> regex.Pattern[str]:
+        return _c(words_source(list(self.cfg.period.relative_years)))
+
+
+_CACHE: dict[str, Compiled] = {}
+
+
+def compiled(rules: RuleSet) -> Compiled:
+    hit = _CACHE.get(rules.version)
+    if hit is None:
+        hit = _CACHE[rules.version] = Compiled(rules.validate("attribution", AttributionRules))
+    return hit

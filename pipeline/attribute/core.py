@@ -1,0 +1,226 @@
+"""Per-claim attribution: the clause around a number, and the five fields read from it.
+
+Offsets here are into one sentence. A claim's *clause* runs from the nearest boundary before it
+(sentence start, ``;`` ``:`` ``,`` ``(`` or the previous claim's end) to its start; bracketed
+asides inside the clause are blanked so `Chỉ số giá nhóm thực phẩm (nhóm hàng …) giảm 0,85%`
+keeps `Chỉ số giá nhóm thực phẩm` as its subject.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.attribute import nlp
+from pipeline.attribute.config import Compiled
+
+_SPACE = regex.compile(r"\s+")
+_NUMBER_HEAD = regex.compile(r"^[\d.,\s\-–]+", regex.V1)
+_PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
+_BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…", regex.V1)
+
+
+def squash(text: str) -> str:
+    return _SPACE.sub(" ", text).strip(" ,;:-–")
+
+
+def blank_brackets(text: str) -> str:
+    """Replace complete bracketed asides by spaces (offsets kept)."""
+    out = list(text)
+    depth_start: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth_start.append(i)
+        elif ch == ")" and depth_start:
+            s = depth_start.pop()
+            if not depth_start:
+                out[s : i + 1] = " " * (i + 1 - s)
+    return "".join(out)
+
+
+def clause_start(sent: str, at: int, floor: int) -> int:
+    """Offset where the clause holding ``sent[at]`` starts (never before ``floor``)."""
+    blanked = blank_brackets(sent[floor:at])
+    last = -1
+    for m in _BOUNDARY.finditer(blanked):
+        last = m.end()
+    return floor + last if last >= 0 else floor
+
+
+def clause_end(sent: str, at: int) -> int:
+    m = _BOUNDARY.search(sent, at)
+    return m.start() if m else len(sent)
+
+
+# ---- change ------------------------------------------------------------------------------------
+
+
+def change_of(left: str, cp: Compiled) -> str:
+    """increase/decrease when the predicate right before the number is a change verb."""
+    text = left
+    for _ in range(8):
+        m = cp.change_end.search(text)
+        if m:
+            if m.group("up"):
+                return "increase"
+            if m.group("down"):
+                return "decrease"
+            return ""
+        b = cp.between_end.search(text)
+        if not b or b.start() == len(text):
+            return ""
+        text = text[: b.start()]
+    return ""
+
+
+def change_noun(left: str, cp: Compiled) -> str:
+    if cp.noun_down.search(left):
+        return "decrease"
+    if cp.noun_up.search(left):
+        return "increase"
+    return ""
+
+
+# ---- reference ---------------------------------------------------------------------------------
+
+
+def _until_stop(text: str, cp: Compiled, max_words: int = 10) -> str:
+    m = cp.ref_stop.search(text)
+    head = text[: m.start()] if m else text
+    return " ".join(head.split()[:max_words]).strip()
+
+
+def reference_of(left: str, after: str, cp: Compiled) -> str:
+    m = cp.ref_after.search(after)
+    if m:
+        return _until_stop(m.group("ref"), cp)
+    m = cp.ref_bare.search(after)
+    if m:
+        return squash(m.group("ref"))
+    inside = list(cp.ref_inside.finditer(left))
+    if inside:
+        return _until_stop(left[inside[-1].end() :], cp)
+    return ""
+
+
+def drop_reference(left: str, cp: Compiled) -> str:
+    """The clause without its `so với …` comparison (which names the reference, not the subject)."""
+    inside = list(cp.ref_inside.finditer(left))
+    if not inside:
+        return left
+    m = inside[0]
+    rest = left[m.end() :]
+    stop = cp.ref_stop.search(rest)
+    end = m.end() + (stop.start() if stop else len(rest))
+    return left[: m.start()] + " " + left[end:]
+
+
+# ---- base --------------------------------------------------------------------------------------
+
+
+def noun_phrase_after(after: str, cp: Compiled, max_words: int) -> str:
+    """The noun phrase that starts ``after`` (underthesea words), or "" when none starts there."""
+    window = after[: clause_end(after, 0)]
+    window = " ".join(window.split()[: max_words * 3])
+    if not window or cp.base_not_start.search(window):
+        return ""
+    tagged = nlp.tags(window)
+    if not tagged or not nlp.is_noun(tagged[0][1]) or not any(c.isalpha() for c in tagged[0][0]):
+        return ""
+    out: list[str] = []
+    for w, _t in tagged:
+        if _PUNCT_WORD.match(w) or cp.count_stop.match(w):
+            break
+        out.append(w)
+        if len(out) >= max_words:
+            break
+    return " ".join(out)
+
+
+def base_of(left: str, after: str, cp: Compiled) -> str:
+    if after[:1] in "/":
+        return ""
+    m = cp.base_plan.search(after)
+    if m:
+        return _until_stop(m.group("np"), cp, 8)
+    np = noun_phrase_after(after, cp, 8)
+    if np:
+        return np
+    hits = list(cp.base_before.finditer(left))
+    if hits:
+        part = left[hits[-1].start() :]
+        part = cp.base_strip.sub("", part)
+        p = list(cp.predicates.finditer(part))
+        if p:
+            part = part[: p[-1].start()]
+        return squash(part)
+    return ""
+
+
+# ---- subject -----------------------------------------------------------------------------------
+
+
+def strip_lead_trail(text: str, cp: Compiled) -> str:
+    text = squash(text)
+    for _ in range(6):
+        m = cp.lead.search(text)
+        if not m or m.end() == 0:
+            break
+        text = text[m.end() :]
+    for _ in range(8):
+        m = cp.trail.search(text)
+        if not m or m.start() == len(text):
+            break
+        text = text[: m.start()]
+    return squash(text)
+
+
+def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
+    """The noun phrase before the clause's last predicate (`X là 338 tỷ đồng` -> X)."""
+    text = blank_brackets(left)
+    text = drop_reference(text, cp)
+    text = periods.sub(" ", text)
+    preds = [m for m in cp.predicates.finditer(text) if text[: m.start()].strip()]
+    if preds:
+        last = preds[-1]
+        text = text[: last.end()] if last.group("kept") else text[: last.start()]
+    elif cp.predicates.search(text):
+        return ""
+    text = strip_lead_trail(text, cp)
+    syl = text.split()
+    if len(syl) > cp.cfg.subject.max_syllables:
+        text = " ".join(syl[: cp.cfg.subject.max_syllables])
+    if text and not nlp.has_noun(text):
+        return ""
+    return text
+
+
+def counted_noun_phrase(span_text: str, unit: str, after: str, cp: Compiled) -> str:
+    """A count's subject: its counted noun and the words that qualify it (`cơ sở ứng dụng máy móc`)."""
+    low = span_text.lower()
+    i = low.rfind(unit.lower()) if unit else -1
+    head = span_text[i:] if i >= 0 else _NUMBER_HEAD.sub("", span_text)
+    head = squash(head)
+    window = after[: clause_end(after, 0)]
+    window = " ".join(window.split()[:24])
+    extra: list[str] = []
+    if window and not window[0].isspace() and not window[0].isalpha():
+        window = ""
+    for w in nlp.words(window) if window.strip() else ():
+        if _PUNCT_WORD.match(w) or cp.count_stop.match(w):
+            break
+        extra.append(w)
+        if len(extra) >= cp.cfg.subject.count_max_words:
+            break
+    return squash(" ".join([head, *extra]))
+
+
+def skip_per_unit(sent: str, at: int) -> int:
+    """Past the per-unit (`/lít`) and closing bracket that follow a figure."""
+    m = regex.match(r"\s*/\s*\w+|\s*\)", sent[at:])
+    return at + m.end() if m else at
+
+
+def per_unit(after: str, cp: Compiled) -> str:
+    """`đồng/lít` -> ` mỗi lít` (the price's per-unit goes into the subject)."""
+    m = regex.match(r"^\s*/\s*(\w+)", after)
+    return f" {cp.cfg.subject.per_unit_word} {m.group(1)}" if m else ""
