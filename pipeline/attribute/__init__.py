@@ -83,6 +83,8 @@ def _attribute_one(
         if not change and c.kind == "multiplier":
             change = core.change_of(left + " gấp", cp) if left.rstrip().endswith(("tăng", "lên")) else ""
         if not change:
+            change = core.change_stated_before(left, cp)
+        if not change:
             change = core.change_noun(sent[core.clause_start(sent, a, 0) : a], cp)
         if not change and prev is not None and prev.change and cp.same_change_end.search(left):
             change = prev.change
@@ -141,7 +143,10 @@ def _carried_from_sentences(text: str, para: Span | None, s0: int, cp: Compiled)
 def _lead_period(text: str, cp: Compiled) -> str:
     """A period of the title or opening sentence, when stated there (`… khuyến công năm 2021`)."""
     head = text[:_LEAD_CHARS]
+    refs = [(m.start(), core.clause_end(head, m.end())) for m in cp.ref_inside.finditer(head)]
     for p in find_periods(head, cp.period):
+        if any(s <= p.start < e for s, e in refs):
+            continue
         if "/" not in p.text and any(ch.isalpha() for ch in p.text):
             return p.text
     return ""

@@ -108,6 +108,10 @@ class Compiled:
         )
 
     @cached_property
+    def change_anywhere(self) -> regex.Pattern[str]:
+        return _c(self.change_end.pattern.removesuffix(r"\W*$"))
+
+    @cached_property
     def between_end(self) -> regex.Pattern[str]:
         return _c(rf"{words_source(self.cfg.change.between)}\W*$")
 

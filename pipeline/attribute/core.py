@@ -72,6 +72,19 @@ def change_of(left: str, cp: Compiled) -> str:
     return ""
 
 
+def change_stated_before(left: str, cp: Compiled) -> str:
+    """`thấp hơn giá đề xuất là 150 triệu đồng`: a copula whose clause opens with a change cue."""
+    if not regex.search(r"(?<!\w)là\W*$", left):
+        return ""
+    for m in cp.change_anywhere.finditer(left):
+        if m.group("up"):
+            return "increase"
+        if m.group("down"):
+            return "decrease"
+        return ""
+    return ""
+
+
 def change_noun(left: str, cp: Compiled) -> str:
     if cp.noun_down.search(left):
         return "decrease"
