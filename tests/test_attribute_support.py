@@ -25,18 +25,18 @@ def attribution_rules(tmp: Path) -> RuleSet:
 
 
 def marked(text: str, kind: str = "", unit: str = "", doc_id: str = "t") -> tuple[Document, list[Claim]]:
-    """The document without brackets, and one claim per [bracketed] figure."""
+    """The document without brackets, and one claim per [bracketed] figure (`[1.200 tấn|quantity]`)."""
     plain, spans, pos = "", [], 0
-    for m in regex.finditer(r"\[([^\]]+)\]", text):
+    for m in regex.finditer(r"\[([^\]|]+)(?:\|(\w+))?\]", text):
         plain += text[pos : m.start()]
-        spans.append((len(plain), len(plain) + len(m.group(1))))
+        spans.append((len(plain), len(plain) + len(m.group(1)), m.group(2) or ""))
         plain += m.group(1)
         pos = m.end()
     plain += text[pos:]
     claims = []
-    for s, e in spans:
+    for s, e, own_kind in spans:
         span = plain[s:e]
-        k = kind or ("percent" if span.endswith("%") else "multiplier" if span.endswith("lần")
+        k = own_kind or kind or ("percent" if span.endswith("%") else "multiplier" if span.endswith("lần")
                      else "money" if _MONEY.search(span) else "count")
         u = unit or {"percent": "%", "multiplier": "lần", "money": "VND"}.get(k, _NUM.sub("", span).lower())
         claims.append(Claim(doc_id=doc_id, claim_id=f"{doc_id}#{s}", start=s, end=e, text=span, kind=k,

@@ -53,5 +53,12 @@ def is_noun(tag: str) -> bool:
 
 
 def has_noun(text: str) -> bool:
-    """Whether the window holds a noun (a subject can be built from it)."""
+    """Whether the window holds a noun (a subject can be built from it).
+
+    A capital at the start of a fragment misleads the tagger (`Doanh thu` alone is tagged M,
+    `doanh thu` N), so the first letter is lowered unless the word is an acronym (`CPI`).
+    """
+    first = text.split(" ", 1)[0]
+    if text and not (len(first) > 1 and first.isupper()):
+        text = text[0].lower() + text[1:]
     return any(is_noun(t) and any(ch.isalpha() for ch in w) for w, t in tags(text))
