@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import Errors, RuleFileError
 
-REF = regex.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+REF = regex.compile(r"(?<!\\[pP])\{([A-Z][A-Z0-9_]*)\}")  # not a Unicode class \p{L}
 M = TypeVar("M", bound=BaseModel)
 
 
