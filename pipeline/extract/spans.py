@@ -1,0 +1,357 @@
+"""Find claim spans with the rules of rules/*.yaml and turn each into a Claim.
+
+Each claim rule is one compiled regex (fragments expanded once per RuleSet). Every match becomes a
+candidate: values parsed, unit resolved from the rule's table, exclusions applied. Overlapping
+candidates are then resolved longest first (a range beats its two ends; a count reading "20 tỷ
+năm" loses to nothing because "năm" is a time word and the candidate is dropped before), and
+the qualifier and a bracketed sign are read from the words around the span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import regex
+
+from pipeline.extract.config import ClaimRule, ExtractConfig, load_config
+from pipeline.extract.lexicon import canon, dictionary_words
+from pipeline.extract.numbers import parse_amount, scale_of
+from pipeline.model import Claim, Document
+from pipeline.rulefiles import RuleSet, _expand, _fragment_source
+from pipeline.segment import Span, sentence_at, sentences
+
+FLAGS = regex.IGNORECASE | regex.V0
+_SYLLABLE = regex.compile(r"[ \t]+(\p{Ll}[\p{L}]*)(?![\p{N}-])")
+_WS = regex.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    kind: str
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    rule: ClaimRule
+    is_range: bool = False
+
+
+@dataclass(slots=True)
+class Group:
+    """One rule match; a pair rule's match carries two claims."""
+
+    start: int
+    end: int
+    priority: int
+    claims: list[Candidate]
+
+
+class Extractor:
+    """The compiled extraction rules of one RuleSet."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.config: ExtractConfig = load_config(rules)
+        cfg = self.config
+        self.currency: dict[str, tuple[str, Decimal]] = {}
+        for code, words in cfg.money.currencies.items():
+            for w in words:
+                self.currency[_key(w)] = (code, Decimal(1))
+        for w, (code, scale) in cfg.money.scaled.items():
+            self.currency[_key(w)] = (code, scale_of(scale))
+        for w, (code, factor) in cfg.money.subunits.items():
+            self.currency[_key(w)] = (code, Decimal(factor))
+        qualifier_words = [p for q in cfg.qualifiers.qualifier_rules for p in q.before]
+        fragments = dict(rules.fragments)
+        fragments.update(
+            CURRENCY=_fragment_source(list(self.currency_forms())),
+            UNIT=_fragment_source(cfg.quantity.units),
+            CLASSIFIER=_fragment_source(cfg.count.classifiers),
+            TRIGGER=_fragment_source(cfg.multiplier.triggers),
+            QUALIFIER_WORD=_fragment_source(qualifier_words),
+            TIME_WORD=_fragment_source(cfg.exclusions.time_words),
+        )
+        self.fragments = fragments
+        where = str(rules.directory)
+        self.patterns: list[tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        for rule in cfg.claim_rules():
+            pat = self._compile(rule.pattern, f"{where}: {rule.id}")
+            ctx = regex.compile(rule.context) if rule.context else None
+            self.patterns.append((rule, pat, ctx))
+        self.exclusions = [
+            (
+                r,
+                self._compile(r.before, r.id) if r.before else None,
+                self._compile(r.after, r.id) if r.after else None,
+            )
+            for r in cfg.exclusions.exclusion_rules
+        ]
+        # one alternation per side; the leftmost match of an end-anchored search is the longest phrase
+        before_alts, after_alts = [], []
+        for i, q in enumerate(cfg.qualifiers.qualifier_rules):
+            if q.before:
+                before_alts.append(f"(?P<q{i}>{_fragment_source(q.before)})")
+            if q.after:
+                after_alts.append(f"(?P<q{i}>{_fragment_source(q.after)})")
+        self.qualifier_names = {f"q{i}": q.qualifier for i, q in enumerate(cfg.qualifiers.qualifier_rules)}
+        self.before_q = regex.compile(r"(?<![\p{L}])(?:" + "|".join(before_alts) + r")[\s(:]*$", FLAGS)
+        self.after_q = regex.compile(r"^(?:/[\p{L}]+)?\s*(?:" + "|".join(after_alts) + r")(?![\p{L}])", FLAGS)
+        self.from_to = regex.compile(cfg.qualifiers.from_to, FLAGS)
+        self.tu = regex.compile(r"(?<![\p{L}])từ[\s(]*$", FLAGS)
+        self.sign_inc = regex.compile(cfg.qualifiers.change_signs.increase)
+        self.sign_dec = regex.compile(cfg.qualifiers.change_signs.decrease)
+        self.classifiers = {canon(w) for w in cfg.count.classifiers}
+        self.nouns = {canon(w) for w in cfg.count.nouns}
+        self.not_nouns = {canon(w) for w in cfg.count.not_nouns} | {canon(w) for w in cfg.exclusions.time_words}
+        self.time_words = {canon(w) for w in cfg.exclusions.time_words}
+        self.max_syllables = cfg.count.max_syllables
+        self.words = dictionary_words() | self.nouns
+
+    def currency_forms(self) -> list[str]:
+        out = []
+        for words in self.config.money.currencies.values():
+            out.extend(words)
+        out.extend(self.config.money.scaled)
+        out.extend(self.config.money.subunits)
+        return out
+
+    def _compile(self, pattern: str, where: str) -> regex.Pattern[str]:
+        try:
+            return regex.compile(_expand(pattern, self.fragments, where, ()), FLAGS)
+        except regex.error as e:
+            from pipeline.errors import RuleFileError
+
+            raise RuleFileError([f"{where}: bad regex {pattern!r}: {e}"]) from e
+
+    # ------------------------------------------------------------------ candidates
+
+    def find(self, doc: Document) -> list[Claim]:
+        text = doc.text
+        sents = sentences(text)
+        groups: list[Group] = []
+        for rule, pat, ctx in self.patterns:
+            for m in pat.finditer(text):
+                if ctx is not None and not self._context_ok(ctx, text, sents, m.start()):
+                    continue
+                g = self._group(rule, m, text)
+                if g is not None:
+                    groups.append(g)
+        chosen = _resolve(groups)
+        claims: list[Claim] = []
+        for c in chosen:
+            sent = sentence_at(sents, c.start)
+            claims.append(self._claim(doc, c, sent))
+        claims.sort(key=lambda c: c.start)
+        return claims
+
+    def _context_ok(self, ctx: regex.Pattern[str], text: str, sents: list[Span], pos: int) -> bool:
+        i = _sentence_index(sents, pos)
+        if i is None:
+            return bool(ctx.search(text[max(0, pos - 300) : pos + 100]))
+        lo = sents[i - 1].start if i > 0 else sents[i].start
+        return bool(ctx.search(text[lo : sents[i].end]))
+
+    def _group(self, rule: ClaimRule, m: regex.Match[str], text: str) -> Group | None:
+        gd = m.groupdict()
+        n, s, n2, s2 = gd.get("n"), gd.get("s") or "", gd.get("n2"), gd.get("s2") or ""
+        if n is None:
+            return None
+        unit, factor = self._unit(rule, gd.get("u"))
+        if unit is None:
+            return None
+        low_scale = s if s.strip() else s2
+        if rule.value is not None:
+            value: Decimal | None = Decimal(rule.value)
+        elif gd.get("d"):
+            den = Decimal(gd["d"])
+            value = (Decimal(n) / den * 100).quantize(Decimal("0.01")).normalize() if den else None
+        else:
+            value = parse_amount(n, low_scale)
+        if value is None:
+            return None
+        value = _clean(value * factor)
+        high = None
+        if n2 is not None:
+            high = parse_amount(n2, s2)
+            if high is None:
+                return None
+            high = _clean(high * factor)
+        start, end = m.span()
+        num_end = max(m.end(g) for g in ("n", "s", "n2", "s2") if gd.get(g) is not None)
+        if rule.noun:
+            noun = self._noun(text, num_end)
+            if noun is None:
+                return None
+            unit, end = noun
+        if not self._allowed(rule.kind, text, start, num_end):
+            return None
+        if rule.emit == "pair" and high is not None:
+            first_end = m.end("s") if s.strip() else m.end("n")
+            claims = [
+                Candidate(m.start("n"), first_end, rule.kind, value, None, unit, rule),
+                Candidate(m.start("n2"), end, rule.kind, high, None, unit, rule),
+            ]
+        elif high is not None:
+            if high <= value:
+                return None  # "2021 - 2015", scores: not a range
+            claims = [Candidate(start, end, rule.kind, value, high, unit, rule, is_range=True)]
+        else:
+            claims = [Candidate(start, end, rule.kind, value, None, unit, rule)]
+        return Group(start, end, rule.priority, claims)
+
+    def _unit(self, rule: ClaimRule, u: str | None) -> tuple[str | None, Decimal]:
+        if rule.kind == "money":
+            if u is None or not u.strip():
+                return rule.unit, Decimal(1)
+            hit = self.currency.get(_key(u))
+            return (hit[0], hit[1]) if hit else (None, Decimal(1))
+        if rule.kind == "percent":
+            if u is not None and "điểm" in u.lower():
+                return "điểm %", Decimal(1)
+            return rule.unit or "%", Decimal(1)
+        if rule.kind == "quantity":
+            return (_WS.sub(" ", u.strip()).lower() if u else rule.unit), Decimal(1)
+        if rule.kind == "multiplier":
+            return rule.unit or "lần", Decimal(1)
+        return rule.unit or "", Decimal(1)
+
+    def _noun(self, text: str, pos: int) -> tuple[str, int] | None:
+        """The counted noun after ``pos``: [classifier] + the longest known word; None if none."""
+        syl: list[tuple[str, int]] = []
+        p = pos
+        while len(syl) < self.max_syllables + 1:
+            m = _SYLLABLE.match(text, p)
+            if m is None:
+                break
+            syl.append((m.group(1), m.end()))
+            p = m.end()
+        if not syl or canon(syl[0][0]) in self.not_nouns:
+            return None
+        first = 0
+        if canon(syl[0][0]) in self.classifiers:
+            first = 1
+        best = None
+        for k in range(min(len(syl), first + self.max_syllables), first, -1):
+            words = [w for w, _ in syl[first:k]]
+            if canon(words[0]) in self.not_nouns:
+                break
+            phrase = canon(" ".join(words))
+            if phrase in self.words:
+                best = k
+                break
+        if best is None:
+            if first == 1:
+                best = 1
+            else:
+                return None
+        return " ".join(w for w, _ in syl[:best]).lower(), syl[best - 1][1]
+
+    def _allowed(self, kind: str, text: str, start: int, num_end: int) -> bool:
+        left = text[max(0, start - 40) : start]
+        for r, before, after in self.exclusions:
+            if r.kinds and kind not in r.kinds:
+                continue
+            if before is not None and before.search(left):
+                return False
+            if after is not None and after.match(text, num_end, min(len(text), num_end + 40)):
+                return False
+        return True
+
+    # ------------------------------------------------------------------ claims
+
+    def _claim(self, doc: Document, c: Candidate, sent: Span | None) -> Claim:
+        text = doc.text
+        lo = sent.start if sent else max(0, c.start - 80)
+        hi = sent.end if sent else min(len(text), c.end + 80)
+        left = text[max(lo, c.start - 40) : c.start]
+        right = text[c.end : hi]
+        qualifier = "range" if c.is_range else self._qualifier(left, right)
+        change = ""
+        if self.sign_inc.search(left):
+            change = "increase"
+        elif self.sign_dec.search(left):
+            change = "decrease"
+        return Claim(
+            doc_id=doc.doc_id,
+            claim_id=f"{doc.doc_id}#{c.start}",
+            start=c.start,
+            end=c.end,
+            text=text[c.start : c.end],
+            kind=c.kind,
+            value=c.value,
+            value_max=c.value_max,
+            unit=c.unit,
+            qualifier=qualifier,
+            change=change,
+            sentence=sent.text if sent else "",
+            rule_id=c.rule.id,
+            published=doc.published,
+            sentence_start=sent.start if sent else -1,
+        )
+
+    def _qualifier(self, left: str, right: str) -> str:
+        q = "exact"
+        m = self.before_q.search(left)
+        if m is not None:
+            name = next(k for k, v in m.groupdict().items() if v is not None)
+            q = self.qualifier_names[name]
+            if q == "at_least" and self.tu.search(left) and self.from_to.match(right):
+                q = "exact"  # "giảm từ 20 tỷ … còn 10 tỷ": a from-to change
+        if q == "exact":
+            a = self.after_q.match(right)
+            if a is not None:
+                name = next(k for k, v in a.groupdict().items() if v is not None)
+                q = self.qualifier_names[name]
+        return q
+
+
+def _clean(d: Decimal) -> Decimal:
+    """No trailing zeros and no exponent (``75600000000.0`` -> ``75600000000``)."""
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+def _key(word: str) -> str:
+    return _WS.sub(" ", word.strip()).lower()
+
+
+def _sentence_index(sents: list[Span], pos: int) -> int | None:
+    lo, hi = 0, len(sents)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sents[mid].end <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo if lo < len(sents) and sents[lo].start <= pos else None
+
+
+def _resolve(groups: list[Group]) -> list[Candidate]:
+    """Keep the longest non-overlapping matches (ties: higher priority, then earlier)."""
+    groups.sort(key=lambda g: (-(g.end - g.start), -g.priority, g.start))
+    taken: list[tuple[int, int]] = []
+    out: list[Candidate] = []
+    for g in groups:
+        if any(g.start < e and s < g.end for s, e in taken):
+            continue
+        taken.append((g.start, g.end))
+        out.extend(g.claims)
+    return out
+
+
+_CACHE: dict[tuple[str, str], Extractor] = {}
+
+
+def extractor_for(rules: RuleSet) -> Extractor:
+    key = (str(rules.directory), rules.version)
+    ex = _CACHE.get(key)
+    if ex is None:
+        ex = _CACHE[key] = Extractor(rules)
+    return ex
+
+
+def describe(c: Claim) -> dict[str, Any]:
+    """The scored fields of a claim as strings (tests compare these)."""
+    row = c.row()
+    return {k: row[k] for k in ("text", "kind", "value", "value_max", "unit", "qualifier", "change", "rule_id")}
