@@ -12,7 +12,10 @@ that a subject candidate holds a noun. A clause with no subject of its own (`…
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
+
+import regex
 
 from pipeline.attribute import core
 from pipeline.attribute.config import AttributionRules, Compiled, compiled
@@ -26,6 +29,7 @@ __all__ = ["AttributionRules", "attribute_claims", "resolve_relative"]
 # The article's lead: periods in the first characters (title and opening sentence) carry to
 # every figure that has none of its own.
 _LEAD_CHARS = 400
+_SENTENCE_END = regex.compile(r"[.!?…]\s|\n")
 
 
 def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list[Claim]:
@@ -35,7 +39,9 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
     text = doc.text
     sent_spans: list[Span] | None = None
     paras = paragraphs(text)
-    lead = _lead_period(text, cp)
+    periods = _doc_periods(text, cp)
+    starts = [p.start for p in periods]
+    lead = _lead_period(periods)
     out: list[Claim] = []
     prev: Claim | None = None
     owner: Claim | None = None  # the last figure of the sentence whose subject a later one may share
@@ -48,15 +54,18 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
             s0, sent = (sp.start, sp.text) if sp else (c.start, c.text)
         same = prev is not None and prev.sentence_start == s0 and prev.end <= c.start
         para = sentence_at(paras, c.start)
-        new = _attribute_one(c, sent, s0, prev if same else None, owner if same else None, cp, doc.published)
+        lo, hi = bisect_left(starts, s0), bisect_left(starts, s0 + len(sent))
+        in_sent = [Span(p.start - s0, p.end - s0, p.text) for p in periods[lo:hi]]
+        new = _attribute_one(c, sent, s0, prev if same else None, owner if same else None, cp, in_sent)
         pkey = para.start if para else -1
         period = new.period
         if period:
             carried[pkey] = period
         else:
-            period = carried.get(pkey) or _carried_from_sentences(text, para, s0, cp) or lead
-            if period:
-                period = resolve_relative(period, doc.published, cp.relative, cp.cfg.period.relative_years)
+            before = [p for p in periods[: lo] if para is not None and p.start >= para.start]
+            period = carried.get(pkey) or (before[-1].text if before else "") or lead
+        if period:
+            period = resolve_relative(period, doc.published, cp.relative, cp.cfg.period.relative_years)
         new = replace(new, period=period, sentence=sent if not c.sentence else c.sentence,
                       sentence_start=s0 if c.sentence_start < 0 else c.sentence_start)
         out.append(new)
@@ -69,7 +78,7 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
 
 
 def _attribute_one(
-    c: Claim, sent: str, s0: int, prev: Claim | None, owner: Claim | None, cp: Compiled, published: str
+    c: Claim, sent: str, s0: int, prev: Claim | None, owner: Claim | None, cp: Compiled, periods: list[Span]
 ) -> Claim:
     a, b = c.start - s0, c.end - s0
     floor = core.skip_per_unit(sent, prev.end - s0) if prev is not None else 0
@@ -109,17 +118,13 @@ def _attribute_one(
         per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
         if subject and per and not subject.endswith(per):
             subject += per
-    period = _period_in_sentence(sent, a, b, cs, cp)
-    if period:
-        period = resolve_relative(period, published, cp.relative, cp.cfg.period.relative_years)
+    period = _period_in_sentence(periods, a, b, cs)
     return replace(c, subject=subject, base=base, change=change, reference=reference, period=period)
 
 
-def _period_in_sentence(sent: str, a: int, b: int, cs: int, cp: Compiled) -> str:
+def _period_in_sentence(periods: list[Span], a: int, b: int, cs: int) -> str:
     """The period nearest before the number in its clause, else in its sentence, else after it."""
-    refs = [(m.start(), core.clause_end(sent, m.end())) for m in cp.ref_inside.finditer(sent)]
-    found = [p for p in find_periods(sent, cp.period) if not any(s <= p.start < e for s, e in refs)]
-    found = [p for p in found if p.end <= a or p.start >= b]
+    found = [p for p in periods if p.end <= a or p.start >= b]
     before = [p for p in found if p.end <= a]
     in_clause = [p for p in before if p.start >= cs]
     if in_clause:
@@ -130,23 +135,20 @@ def _period_in_sentence(sent: str, a: int, b: int, cs: int, cp: Compiled) -> str
     return after[0].text if after else ""
 
 
-def _carried_from_sentences(text: str, para: Span | None, s0: int, cp: Compiled) -> str:
-    """The last period stated earlier in the paragraph (outside comparisons)."""
-    if para is None or s0 <= para.start:
-        return ""
-    chunk = text[para.start : s0]
-    refs = [(m.start(), core.clause_end(chunk, m.end())) for m in cp.ref_inside.finditer(chunk)]
-    found = [p for p in find_periods(chunk, cp.period) if not any(s <= p.start < e for s, e in refs)]
-    return found[-1].text if found else ""
+def _doc_periods(text: str, cp: Compiled) -> list[Span]:
+    """Every period of the document, in order, except those naming a comparison (`so với năm 2020`)."""
+    refs = []
+    for m in cp.ref_inside.finditer(text):
+        stop = _SENTENCE_END.search(text, m.end())
+        refs.append((m.start(), min(core.clause_end(text, m.end()), stop.start() if stop else len(text))))
+    return [p for p in find_periods(text, cp.period) if not any(s <= p.start < e for s, e in refs)]
 
 
-def _lead_period(text: str, cp: Compiled) -> str:
+def _lead_period(periods: list[Span]) -> str:
     """A period of the title or opening sentence, when stated there (`… khuyến công năm 2021`)."""
-    head = text[:_LEAD_CHARS]
-    refs = [(m.start(), core.clause_end(head, m.end())) for m in cp.ref_inside.finditer(head)]
-    for p in find_periods(head, cp.period):
-        if any(s <= p.start < e for s, e in refs):
-            continue
+    for p in periods:
+        if p.start >= _LEAD_CHARS:
+            break
         if "/" not in p.text and any(ch.isalpha() for ch in p.text):
             return p.text
     return ""

@@ -133,14 +133,17 @@ def drop_reference(left: str, cp: Compiled) -> str:
 def noun_phrase_after(after: str, cp: Compiled, max_words: int) -> str:
     """The noun phrase that starts ``after`` (underthesea words), or "" when none starts there."""
     window = after[: clause_end(after, 0)]
-    window = " ".join(window.split()[: max_words * 3])
-    if not window or cp.base_not_start.search(window):
+    window = " ".join(window.split()[: max_words + 4])
+    if not window or not window[0].isalpha() or cp.base_not_start.search(window):
         return ""
-    tagged = nlp.tags(window)
-    if not tagged or not nlp.is_noun(tagged[0][1]) or not any(c.isalpha() for c in tagged[0][0]):
+    if not nlp.starts_with_noun(window):
         return ""
+    return _words_until_stop(window, cp, max_words)
+
+
+def _words_until_stop(window: str, cp: Compiled, max_words: int) -> str:
     out: list[str] = []
-    for w, _t in tagged:
+    for w in nlp.words(window):
         if _PUNCT_WORD.match(w) or cp.count_stop.match(w):
             break
         out.append(w)
@@ -214,17 +217,12 @@ def counted_noun_phrase(span_text: str, unit: str, after: str, cp: Compiled) -> 
     head = span_text[i:] if i >= 0 else _NUMBER_HEAD.sub("", span_text)
     head = squash(head)
     window = after[: clause_end(after, 0)]
-    window = " ".join(window.split()[:24])
-    extra: list[str] = []
-    if window and not window[0].isspace() and not window[0].isalpha():
-        window = ""
-    for w in nlp.words(window) if window.strip() else ():
-        if _PUNCT_WORD.match(w) or cp.count_stop.match(w):
-            break
-        extra.append(w)
-        if len(extra) >= cp.cfg.subject.count_max_words:
-            break
-    return squash(" ".join([head, *extra]))
+    if window and not window[0].isspace():
+        window = ""  # `5 cơ sở/năm`, `3.000 người)`: nothing qualifies the noun
+    limit = cp.cfg.subject.count_max_words
+    window = " ".join(window.split()[: limit * 2])
+    extra = _words_until_stop(window, cp, limit) if window else ""
+    return squash(f"{head} {extra}")
 
 
 def skip_per_unit(sent: str, at: int) -> int:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 _FUNCS: dict[str, Callable[..., Any]] = {}
+_HEAD = 4  # syllables tagged to find a phrase's head
 
 
 def _load() -> dict[str, Callable[..., Any]]:
@@ -58,7 +59,18 @@ def has_noun(text: str) -> bool:
     A capital at the start of a fragment misleads the tagger (`Doanh thu` alone is tagged M,
     `doanh thu` N), so the first letter is lowered unless the word is an acronym (`CPI`).
     """
-    first = text.split(" ", 1)[0]
-    if text and not (len(first) > 1 and first.isupper()):
-        text = text[0].lower() + text[1:]
-    return any(is_noun(t) and any(ch.isalpha() for ch in w) for w, t in tags(text))
+    syl = text.split()
+    if not syl:
+        return False
+    if len(syl) > _HEAD:
+        # only short clauses are verbs alone (`ước thực hiện`, `dự kiến`); a longer one has its noun
+        return True
+    if not (len(syl[0]) > 1 and syl[0].isupper()):
+        syl[0] = syl[0][0].lower() + syl[0][1:]
+    return any(is_noun(t) and any(ch.isalpha() for ch in w) for w, t in tags(" ".join(syl)))
+
+
+def starts_with_noun(text: str) -> bool:
+    """Whether the first word of ``text`` is a noun (tagged with a few words of context)."""
+    tagged = tags(" ".join(text.split()[:_HEAD]))
+    return bool(tagged) and is_noun(tagged[0][1]) and any(ch.isalpha() for ch in tagged[0][0])
