@@ -37,6 +37,7 @@ class Candidate:
     unit: str
     rule: ClaimRule
     is_range: bool = False
+    anchor: int = -1  # where the qualifier is read (a pair's second claim shares the first's)
 
 
 @dataclass(slots=True)
@@ -106,6 +107,9 @@ class Extractor:
         self.nouns = {canon(w) for w in cfg.count.nouns}
         self.not_nouns = {canon(w) for w in cfg.count.not_nouns} | {canon(w) for w in cfg.exclusions.time_words}
         self.time_words = {canon(w) for w in cfg.exclusions.time_words}
+        # a counted noun never starts with a currency or a unit ("150 tỉ đồng tiền" is money)
+        first_syllables = {canon(w.split()[0]) for w in [*self.currency_forms(), *cfg.quantity.units] if w.split()}
+        self.stop_heads = self.not_nouns | first_syllables
         self.max_syllables = cfg.count.max_syllables
         self.words = dictionary_words() | self.nouns
 
@@ -150,7 +154,7 @@ class Extractor:
         i = _sentence_index(sents, pos)
         if i is None:
             return bool(ctx.search(text[max(0, pos - 300) : pos + 100]))
-        lo = sents[i - 1].start if i > 0 else sents[i].start
+        lo = sents[max(0, i - 2)].start
         return bool(ctx.search(text[lo : sents[i].end]))
 
     def _group(self, rule: ClaimRule, m: regex.Match[str], text: str) -> Group | None:
@@ -188,14 +192,18 @@ class Extractor:
         if not self._allowed(rule.kind, text, start, num_end):
             return None
         if rule.emit == "pair" and high is not None:
+            if rule.max_ratio is not None and (value <= 0 or high / value > Decimal(rule.max_ratio)):
+                return None
             first_end = m.end("s") if s.strip() else m.end("n")
             claims = [
                 Candidate(m.start("n"), first_end, rule.kind, value, None, unit, rule),
-                Candidate(m.start("n2"), end, rule.kind, high, None, unit, rule),
+                Candidate(m.start("n2"), end, rule.kind, high, None, unit, rule, anchor=m.start("n")),
             ]
         elif high is not None:
             if high <= value:
                 return None  # "2021 - 2015", scores: not a range
+            if rule.max_ratio is not None and value > 0 and high / value > Decimal(rule.max_ratio):
+                return None
             claims = [Candidate(start, end, rule.kind, value, high, unit, rule, is_range=True)]
         else:
             claims = [Candidate(start, end, rule.kind, value, None, unit, rule)]
@@ -218,35 +226,43 @@ class Extractor:
         return rule.unit or "", Decimal(1)
 
     def _noun(self, text: str, pos: int) -> tuple[str, int] | None:
-        """The counted noun after ``pos``: [classifier] + the longest known word; None if none."""
+        """The counted noun after ``pos``: [classifier] + the longest known word; None if none.
+
+        A listed noun (count.yaml) is taken as it is ("bị can", "chi tiết"); a word from the
+        dictionary only when its first syllable is not in ``not_nouns`` and is no currency or unit.
+        """
         syl: list[tuple[str, int]] = []
         p = pos
-        while len(syl) < self.max_syllables + 1:
+        while len(syl) < self.max_syllables + 2:
             m = _SYLLABLE.match(text, p)
             if m is None:
                 break
             syl.append((m.group(1), m.end()))
             p = m.end()
-        if not syl or canon(syl[0][0]) in self.not_nouns:
+        if not syl:
             return None
-        first = 0
-        if canon(syl[0][0]) in self.classifiers:
-            first = 1
-        best = None
-        for k in range(min(len(syl), first + self.max_syllables), first, -1):
-            words = [w for w, _ in syl[first:k]]
-            if canon(words[0]) in self.not_nouns:
-                break
-            phrase = canon(" ".join(words))
-            if phrase in self.words:
-                best = k
-                break
+        first = 1 if canon(syl[0][0]) in self.classifiers else 0
+        best = self._longest(syl, first)
+        if best is None and first == 1:
+            first, best = 0, self._longest(syl, 0)
+            if best is None and canon(syl[0][0]) not in self.stop_heads:
+                best = 1  # a classifier alone: "3 nhóm và …"
         if best is None:
-            if first == 1:
-                best = 1
-            else:
-                return None
+            return None
         return " ".join(w for w, _ in syl[:best]).lower(), syl[best - 1][1]
+
+    def _longest(self, syl: list[tuple[str, int]], first: int) -> int | None:
+        words = [canon(w) for w, _ in syl]
+        for k in range(min(len(words), first + self.max_syllables + 1), first, -1):
+            phrase = " ".join(words[first:k])
+            if phrase in self.nouns:
+                return k
+        if first >= len(words) or words[first] in self.stop_heads:
+            return None
+        for k in range(min(len(words), first + self.max_syllables), first, -1):
+            if " ".join(words[first:k]) in self.words:
+                return k
+        return None
 
     def _allowed(self, kind: str, text: str, start: int, num_end: int) -> bool:
         left = text[max(0, start - 40) : start]
@@ -265,7 +281,8 @@ class Extractor:
         text = doc.text
         lo = sent.start if sent else max(0, c.start - 80)
         hi = sent.end if sent else min(len(text), c.end + 80)
-        left = text[max(lo, c.start - 40) : c.start]
+        at = c.anchor if c.anchor >= 0 else c.start
+        left = text[max(lo, at - 40) : at]
         right = text[c.end : hi]
         qualifier = "range" if c.is_range else self._qualifier(left, right)
         change = ""
