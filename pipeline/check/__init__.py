@@ -74,9 +74,7 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
             checks.append(scale_check(rel, out.scale, check))
         flags.append(make_flag(rel, out, check, cr, lang))
     related = {frozenset((a.id, b.id)) for rel in rels for a in rel.members for b in rel.members}
-    for check2, flag in _chain(
-        sanity(view, cr, lang), repeats(view.figs, cr, lang, related), lead_repeats(view, cr, lang)
-    ):
+    for check2, flag in _chain(sanity(view, cr, lang), repeats(view, cr, lang, related), lead_repeats(view, cr, lang)):
         checks.append(check2)
         if flag is not None:
             flags.append(flag)

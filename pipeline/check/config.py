@@ -31,6 +31,7 @@ class Scale(_Strict):
     near_factor: Decimal
     powers: list[int]
     from_to_factor: Decimal
+    absurd_factor: Decimal
 
 
 class SumRules(_Strict):
@@ -85,6 +86,9 @@ class RepeatRules(_Strict):
     cross_doc_min_subject_syllables: int
     lead_chars: int
     lead_coverage: Decimal
+    max_ratio: Decimal
+    context_coverage: Decimal
+    cross_doc_min_relative: Decimal
     kinds: list[str]
 
 

@@ -7,6 +7,7 @@ the text itself shows is never reported as an error.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -196,3 +197,16 @@ def description(fig: Figure, cr: Compiled) -> set[str]:
     words += syllables(clause_before(fig), cr.stop)
     words += syllables(clause_after(fig), cr.stop)
     return set(words)
+
+
+def bigrams(text: str, stop: frozenset[str]) -> set[str]:
+    """Adjacent syllable pairs with at least one content word (`dự toán`, `đầu năm`): they keep
+    `dự toán đầu năm` apart from `chủ đầu tư … dự toán` where single syllables would not."""
+    words = [w for w in (m.group(0).lower() for m in _SYL.finditer(text)) if not w.isdigit()]
+    return {f"{a} {b}" for a, b in itertools.pairwise(words) if a not in stop or b not in stop}
+
+
+def description_pairs(fig: Figure, cr: Compiled) -> set[str]:
+    return (
+        bigrams(fig.claim.subject, cr.stop) | bigrams(clause_before(fig), cr.stop) | bigrams(clause_after(fig), cr.stop)
+    )

@@ -16,7 +16,15 @@ from decimal import Decimal
 import regex
 
 from pipeline.check.config import Compiled
-from pipeline.check.figures import Figure, clause_after, clause_before, description, syllables
+from pipeline.check.figures import (
+    Figure,
+    bigrams,
+    clause_after,
+    clause_before,
+    description,
+    description_pairs,
+    syllables,
+)
 
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _QUAL = regex.compile(
@@ -76,8 +84,9 @@ class DocView:
             self._weight = {w: math.log(1 + n / c) for w, c in df.items()}
         return self._desc.get(f.id) or description(f, cr)
 
-    def score(self, key: set[str], f: Figure, cr: Compiled) -> tuple[float, float]:
-        """(weighted share of ``key`` found in f's description, weighted Jaccard)."""
+    def score(self, key: set[str], f: Figure, cr: Compiled, pairs: set[str] | None = None) -> tuple[float, float]:
+        """(weighted share of ``key`` found in f's description, weighted Jaccard); with ``pairs``
+        (the key's syllable pairs), the share is the mean of the syllable and the pair coverage."""
         d = self.desc(f, cr)
         wmax = math.log(1 + len(self.figs))
 
@@ -85,7 +94,10 @@ class DocView:
             return sum(self._weight.get(x, wmax) for x in s)
 
         inter = w(key & d)
-        return (inter / w(key) if key else 0.0, inter / w(key | d) if key | d else 0.0)
+        cov = inter / w(key) if key else 0.0
+        if pairs:
+            cov = (cov + len(pairs & description_pairs(f, cr)) / len(pairs)) / 2
+        return (cov, inter / w(key | d) if key | d else 0.0)
 
     @classmethod
     def build(cls, doc_id: str, figs: list[Figure]) -> DocView:
@@ -108,6 +120,11 @@ def _between(a: Figure, b: Figure) -> str:
     return a.claim.sentence[a.rel_end : b.rel_start]
 
 
+def _bracketed(f: Figure) -> bool:
+    before = f.before()
+    return before.count("(") > before.count(")")
+
+
 def _points(f: Figure) -> bool:
     """Percentage points (`tăng 0,5 điểm %`) are differences of rates, not shares or relative changes."""
     return f.claim.kind == "percent" and f.claim.unit not in ("%", "")
@@ -117,14 +134,21 @@ def _strip_qual(text: str) -> str:
     return _QUAL.sub("", text)
 
 
+_FROM = regex.compile(r"(?<![\p{L}])từ(?:\s+mức)?\s*$", regex.IGNORECASE)
+
+
 def _is_change(f: Figure, cr: Compiled) -> int:
-    """+1/-1 when the figure is the size of a change (its claim says so, or a cue word precedes it)."""
+    """+1/-1 when the figure is the size of a change (its claim says so, or a cue word precedes it).
+
+    A figure after `từ` or after `lên`/`xuống`/`còn` is a level whatever its claim says."""
+    before = _strip_qual(f.before(40))
+    ch = cr.cfg.change
+    if _FROM.search(f.before(12)) or cr.cue("to_any", [*ch.to_up, *ch.to_down], "end").search(f.before(20)):
+        return 0
     if f.claim.change == "increase":
         return 1
     if f.claim.change == "decrease":
         return -1
-    before = _strip_qual(f.before(40))
-    ch = cr.cfg.change
     if cr.cue("down_end", ch.down, "end").search(before):
         return -1
     if cr.cue("up_end", ch.up, "end").search(before):
@@ -412,7 +436,8 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                     if f not in levels:
                         continue
                     gap = _between(f, x)
-                    if len(gap) <= ch.max_gap_chars and not regex.search(r"\d", gap):
+                    # a bracketed level (`… so với cuối quý III (2.175 tỷ), nhưng giảm …`) is an old one
+                    if len(gap) <= ch.max_gap_chars and not regex.search(r"\d", gap) and not _bracketed(f):
                         new = f
                     break
             if new is None:
@@ -496,7 +521,7 @@ def _match_old(
             continue
         if f.value == new.value and f.claim.text == new.claim.text:
             continue  # the new level stated again (title, lead), not the old one
-        years = _years(f.claim.period) or _own_years(f)
+        years = _own_years(f)  # the text's own year next to the figure, not a carried-over period
         if ref_years:
             if not (years & ref_years):
                 continue
@@ -598,11 +623,15 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                 if len(key) < (2 if strong_cue else 3):
                     continue
                 wants_total = bool(total_words.search(base))
+                base_years = _years(base)  # `kế hoạch vốn năm 2016`: not the 2017 plan
+                pairs = bigrams(base, cr.stop)
                 scored: list[tuple[float, float, Figure]] = []
                 for f in view.figs:
                     if f is part or f.dim != part.dim or not _level(f, cr):
                         continue
-                    cov, jac = view.score(key, f, cr)
+                    if base_years and not (base_years & _own_years(f)):
+                        continue
+                    cov, jac = view.score(key, f, cr, pairs)
                     if wants_total and (f.id in totals or total_words.search(clause_before(f, 90))):
                         jac += 1.0  # a stated total answers `tổng …` before any other match
                     scored.append((cov, jac, f))

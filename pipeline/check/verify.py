@@ -178,11 +178,27 @@ def verify(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict[str, fl
             near = coverage is not None and coverage >= cr.cfg.sum.exhaustive_min_coverage
             if not rel.exhaustive and not near and not (scale and scale.repairs):
                 status = "undetermined"
+    wrong_pair = rel.kind in ("share", "change", "times") and _absurd(implied, written, cr)
+    if status == "fail" and scale is None and wrong_pair:
+        status = "undetermined"  # off by orders of magnitude yet no scale word explains it: a wrong pairing
     if rel.kind == "share" and status == "fail" and scale is None:
         part, whole = rel.roles["part"], rel.roles["whole"]
         if part.value > whole.value and rel.roles["percent"].value < HUNDRED:
             status = "undetermined"  # a part larger than its whole: more likely the wrong whole
     return Outcome(status, implied, written, observed_member(rel), scale, coverage)
+
+
+def _absurd(implied: Interval | None, written: Interval, cr: Compiled) -> bool:
+    if implied is None:
+        return False
+    try:
+        a = (implied[0] + implied[1]) / 2
+        b = (written[0] + written[1]) / 2
+    except InvalidOperation:
+        return False
+    if a <= 0 or b <= 0:
+        return a * b < 0 or (a == 0) != (b == 0)
+    return abs(math.log10(float(a / b))) > math.log10(float(cr.cfg.scale.absurd_factor))
 
 
 def _needed(rel: Relation, fig: Figure) -> Decimal | None:
