@@ -50,6 +50,8 @@ class Relation:
     # with the best match but holds with one of these, the article is read as consistent
     alt_role: str = ""
     alternatives: list[Figure] = field(default_factory=list)
+    # a member found by what it measures elsewhere in the article, not by the sentence's own cues
+    matched: bool = False
 
     @property
     def members(self) -> list[Figure]:
@@ -470,6 +472,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
             elif not m:
                 reference = last_ref
             alts: list[Figure] = []
+            matched = old is None
             if old is None:
                 old = _match_old(view, cr, new, x, reference, alts)
             if old is None:
@@ -483,6 +486,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                 direction=direction,
                 alt_role="old",
                 alternatives=alts,
+                matched=matched,
             )
 
 
@@ -637,8 +641,10 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                     scored.append((cov, jac, f))
                 whole = _best(scored, sh.min_coverage, sh.min_margin)
                 alts = _plausible(scored, whole, sh.alt_coverage, sh.alt_max_width)
+                matched = True
             else:
                 alts = []
+                matched = False
             if whole is None or whole is part:
                 continue
             yield Relation(
@@ -648,4 +654,5 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                 {"part": part, "whole": whole, "percent": p},
                 alt_role="whole",
                 alternatives=alts,
+                matched=matched,
             )

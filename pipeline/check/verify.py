@@ -178,7 +178,7 @@ def verify(rel: Relation, cr: Compiled, confirmed: set[str], peers: dict[str, fl
             near = coverage is not None and coverage >= cr.cfg.sum.exhaustive_min_coverage
             if not rel.exhaustive and not near and not (scale and scale.repairs):
                 status = "undetermined"
-    wrong_pair = rel.kind in ("share", "change", "times") and _absurd(implied, written, cr)
+    wrong_pair = rel.matched and _absurd(implied, written, cr)
     if status == "fail" and scale is None and wrong_pair:
         status = "undetermined"  # off by orders of magnitude yet no scale word explains it: a wrong pairing
     if rel.kind == "share" and status == "fail" and scale is None:
