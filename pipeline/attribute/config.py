@@ -56,6 +56,7 @@ class BaseRules(_Section):
 class SubjectRules(_Section):
     predicates: list[str]
     kept_verbs: list[str]
+    restart: list[str]
     lead: list[str]
     trail: list[str]
     count_stop: list[str]
@@ -169,6 +170,10 @@ class Compiled:
     @cached_property
     def lead(self) -> regex.Pattern[str]:
         return _c(rf"^[\s,]*{words_source(self.cfg.subject.lead)}[\s,]*")
+
+    @cached_property
+    def restart(self) -> regex.Pattern[str]:
+        return _c(words_source(self.cfg.subject.restart))
 
     @cached_property
     def trail(self) -> regex.Pattern[str]:

@@ -20,7 +20,7 @@ _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…",
 
 
 def squash(text: str) -> str:
-    return _SPACE.sub(" ", text).strip(" ,;:-–")
+    return _SPACE.sub(" ", text).strip(" ,;:-–(")
 
 
 def blank_brackets(text: str) -> str:
@@ -201,6 +201,9 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
         text = text[: last.end()] if last.group("kept") else text[: last.start()]
     elif cp.predicates.search(text):
         return ""
+    restarts = [m for m in cp.restart.finditer(text) if text[m.end() :].strip()]
+    if restarts:
+        text = text[restarts[-1].end() :]
     text = strip_lead_trail(text, cp)
     syl = text.split()
     if len(syl) > cp.cfg.subject.max_syllables:
