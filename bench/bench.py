@@ -150,6 +150,8 @@ def row(label: str, res: dict[str, object], workers: int, mb: float, floor_s: fl
         "peak_rss_mb": res["rss_mb"],
         "x_floor": round(secs / floor_s, 1),
         "stages": res.get("stages", {}),
+        "claims": res.get("claims", ""),
+        "errors": res.get("errors", ""),
     }
 
 
@@ -178,7 +180,11 @@ def print_table(rows: list[dict[str, object]], markdown: bool) -> None:
             print("  ".join(str(r[c]).rjust(w) for c, w in zip(cols, widths, strict=True)))
     for r in rows:
         if r["stages"]:
-            print(f"  {r['config']} ({r['workers']} workers) stage seconds: {r['stages']}", file=sys.stderr)
+            print(
+                f"  {r['config']} ({r['workers']} workers): {r['claims']} claims, {r['errors']} errors; "
+                f"stage seconds: {r['stages']}",
+                file=sys.stderr,
+            )
 
 
 def main() -> None:
