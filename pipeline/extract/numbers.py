@@ -17,6 +17,7 @@ SCALES: dict[str, Decimal] = {
     "ngàn": Decimal(1000),
     "ngan": Decimal(1000),
     "k": Decimal(1000),
+    "vạn": Decimal(10000),
     "triệu": Decimal(10) ** 6,
     "tr": Decimal(10) ** 6,
     "tỷ": Decimal(10) ** 9,
@@ -133,9 +134,32 @@ def scale_of(words: str) -> Decimal:
     return factor
 
 
+_PART = regex.compile(r"(\d[\d.,]*)\s*([\p{L}]*)")
+
+
+def parse_compound(text: str) -> Decimal | None:
+    """An amount written in parts with falling scales: ``41 tỷ 951 triệu`` 41951000000."""
+    total = Decimal(0)
+    last = None
+    for m in _PART.finditer(text):
+        v = parse_digits(m.group(1))
+        if v is None:
+            return None
+        scale = SCALES.get(m.group(2).lower(), Decimal(1)) if m.group(2) else Decimal(1)
+        if m.group(2) and m.group(2).lower() not in SCALES:
+            return None
+        if last is not None and scale >= last:
+            return None
+        total += v * scale
+        last = scale
+    return total if last is not None else None
+
+
 def parse_amount(number: str, scale: str = "") -> Decimal | None:
     """A number followed by its scale words: ``parse_amount("2,5", "nghìn tỷ") == 2500000000000``."""
     n = number.strip()
+    if n and n[0].isdigit() and regex.search(r"\p{L}", n):
+        return parse_compound(n)
     if n and n[0].isdigit():
         v = parse_digits(n)
         if v is None:

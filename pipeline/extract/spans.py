@@ -165,6 +165,10 @@ class Extractor:
         unit, factor = self._unit(rule, gd.get("u"))
         if unit is None:
             return None
+        if not n[0].isdigit() and (sum(ch.isupper() for ch in n) > 1 or (n.lower() == "một" and not s.strip())):
+            return None  # "HAI" is a ticker; "một" alone is "a" (GUIDE.md)
+        if n.lower() == "một" and rule.kind != "money":
+            return None
         low_scale = s if s.strip() else s2
         if rule.value is not None:
             value: Decimal | None = Decimal(rule.value)
@@ -182,6 +186,11 @@ class Extractor:
             if high is None:
                 return None
             high = _clean(high * factor)
+            if not s.strip() and value > high and rule.value is None:
+                # "700.000 đồng đến 1 triệu đồng": the low end has its own size
+                unscaled = parse_amount(n, "")
+                if unscaled is not None:
+                    value = _clean(unscaled * factor)
         start, end = m.span()
         num_end = max(m.end(g) for g in ("n", "s", "n2", "s2") if gd.get(g) is not None)
         if rule.noun:
@@ -259,7 +268,8 @@ class Extractor:
                 return k
         if first >= len(words) or words[first] in self.stop_heads:
             return None
-        for k in range(min(len(words), first + self.max_syllables), first, -1):
+        longest = self.max_syllables + (1 if first == 0 else 0)  # "vận động viên", "nhà khoa học"
+        for k in range(min(len(words), first + longest), first, -1):
             if " ".join(words[first:k]) in self.words:
                 return k
         return None
@@ -284,7 +294,7 @@ class Extractor:
         at = c.anchor if c.anchor >= 0 else c.start
         left = text[max(lo, at - 40) : at]
         right = text[c.end : hi]
-        qualifier = "range" if c.is_range else self._qualifier(left, right)
+        qualifier = "range" if c.is_range else self._qualifier(left, right, c)
         change = ""
         if self.sign_inc.search(left):
             change = "increase"
@@ -308,13 +318,13 @@ class Extractor:
             sentence_start=sent.start if sent else -1,
         )
 
-    def _qualifier(self, left: str, right: str) -> str:
+    def _qualifier(self, left: str, right: str, c: Candidate) -> str:
         q = "exact"
         m = self.before_q.search(left)
         if m is not None:
             name = next(k for k, v in m.groupdict().items() if v is not None)
             q = self.qualifier_names[name]
-            if q == "at_least" and self.tu.search(left) and self.from_to.match(right):
+            if q == "at_least" and self.tu.search(left) and (c.anchor >= 0 or c.rule.emit == "pair" or self.from_to.match(right)):
                 q = "exact"  # "giảm từ 20 tỷ … còn 10 tỷ": a from-to change
         if q == "exact":
             a = self.after_q.match(right)
