@@ -35,7 +35,7 @@ from pipeline.check.config import CheckRules
 from pipeline.check.examples import parse_example
 from pipeline.ingest import iter_documents
 from pipeline.model import Claim, Document
-from pipeline.rulefiles import load_rules
+from pipeline.rulefiles import RuleSet, load_rules
 from pipeline.segment import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +119,16 @@ def _row(c: Claim, start: int, end: int, text: str, value: Decimal) -> dict:
     }
 
 
+def rough(doc: Document, rules: RuleSet | None) -> list[Claim]:
+    """Rough regex claims, with the attribute stage's subjects, bases, changes… when ``rules``."""
+    claims = rough_claims(doc)
+    if rules is None:
+        return claims
+    from pipeline.attribute import attribute_claims
+
+    return attribute_claims(doc, claims, rules)
+
+
 def extract(doc_id: str, text: str) -> list[Claim]:
     from pipeline.api import extract_document
 
@@ -132,11 +142,13 @@ def main() -> None:
     ap.add_argument("--extract", action="store_true", help="claims from the extractor instead of the gold")
     ap.add_argument("--clean", type=Path, default=None, help="also count flags per article on this folder")
     ap.add_argument("--rough", type=Path, default=None, help="also plant errors in this folder (rough claims)")
+    ap.add_argument("--attribute", action="store_true", help="--rough: fill subjects etc. with pipeline.attribute")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-examples", dest="examples", action="store_false", help="skip the checks.yaml examples")
     ap.add_argument("--show", type=int, default=10, help="missed mutations to print")
+    ap.add_argument("--rules", type=Path, default=None, help="rules folder (default: the project's rules/)")
     a = ap.parse_args()
-    rules = load_rules()
+    rules = load_rules(a.rules)
     rng = random.Random(a.seed)
     rows, relations = load_gold(a.gold)
     gclaims, texts, ids = gold_claims(rows, a.corpus)
@@ -152,7 +164,7 @@ def main() -> None:
             if isinstance(d, Document):
                 doc = f"rough/{d.doc_id}"
                 texts[doc] = d.text
-                by_doc[doc] = rough_claims(replace(d, doc_id=doc))
+                by_doc[doc] = rough(replace(d, doc_id=doc), rules if a.attribute else None)
                 mode[doc] = "rough"
     if a.examples:
         # the clean examples of rules/checks.yaml are small articles too (figures in brackets)
@@ -193,7 +205,7 @@ def main() -> None:
             if mode[doc] == "extract":
                 claims = extract(doc, new_doc)
             elif mode[doc] == "rough":
-                claims = rough_claims(Document(doc_id=doc, text=new_doc))
+                claims = rough(Document(doc_id=doc, text=new_doc), rules if a.attribute else None)
             else:
                 claims = rebuild_gold(by_doc[doc], text, target, new_text, new_value)
             _, flags = check_claims(claims, rules)
