@@ -87,6 +87,7 @@ class RepeatRules(_Strict):
     lead_chars: int
     lead_coverage: Decimal
     max_ratio: Decimal
+    time_shift: list[str]
     context_coverage: Decimal
     cross_doc_min_relative: Decimal
     kinds: list[str]

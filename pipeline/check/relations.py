@@ -594,7 +594,10 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
         for i, p in enumerate(sent):
             if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range" or _points(p):
                 continue
-            if not (cue_end.search(_strip_qual(p.before(40))) or p.claim.base):
+            # a share is announced (`chiếm`, `bằng`, `đạt` …); `là 5% giá trị tài sản` is a rate
+            nxt_fig = sent[i + 1] if i + 1 < len(sent) else None
+            after_whole = nxt_fig is not None and bool(whole_after.search(_between(p, nxt_fig)))
+            if not (cue_end.search(_strip_qual(p.before(40))) or after_whole):
                 continue
             part = next((f for f in reversed(sent[:i]) if f.claim.kind != "percent" and _level(f, cr)), None)
             whole: Figure | None = None
