@@ -106,7 +106,7 @@ def _attribute_one(
     if c.kind == "percent" and not change:
         base = core.base_of(left, after, cp)
     if c.kind == "count":
-        subject = core.counted_noun_phrase(c.text, c.unit, after, cp)
+        subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
         subject = core.subject_before(left, cp, cp.period)
         if not subject and owner is not None:

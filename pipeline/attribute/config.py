@@ -60,6 +60,9 @@ class SubjectRules(_Section):
     lead: list[str]
     trail: list[str]
     count_stop: list[str]
+    beneficiary: list[str]
+    beneficiary_words: int
+    passive_word: str
     count_max_words: int
     max_syllables: int
     per_unit_word: str
@@ -170,6 +173,10 @@ class Compiled:
     @cached_property
     def lead(self) -> regex.Pattern[str]:
         return _c(rf"^[\s,]*{words_source(self.cfg.subject.lead)}[\s,]*")
+
+    @cached_property
+    def beneficiary_end(self) -> regex.Pattern[str]:
+        return _c(rf"{words_source(self.cfg.subject.beneficiary)}\W*$")
 
     @cached_property
     def restart(self) -> regex.Pattern[str]:

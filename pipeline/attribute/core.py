@@ -213,19 +213,50 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
     return text
 
 
-def counted_noun_phrase(span_text: str, unit: str, after: str, cp: Compiled) -> str:
+def counted_noun_phrase(span_text: str, unit: str, left: str, after: str, cp: Compiled) -> str:
     """A count's subject: its counted noun and the words that qualify it (`cơ sở ứng dụng máy móc`)."""
     low = span_text.lower()
     i = low.rfind(unit.lower()) if unit else -1
     head = span_text[i:] if i >= 0 else _NUMBER_HEAD.sub("", span_text)
     head = squash(head)
-    window = after[: clause_end(after, 0)]
+    end = clause_end(after, 0)
+    if after[end : end + 1] == ",":
+        # `5 đoàn tham quan, khảo sát học tập …`: a comma inside the phrase, not before another figure
+        nxt = clause_end(after, end + 1)
+        digit = regex.search(r"\d", after, pos=end + 1, endpos=nxt)
+        nxt = digit.start() if digit else nxt
+        part = after[end + 1 : nxt].strip()
+        if part[:1].islower() and len(part.split()) >= 2:
+            end = nxt
+    window = after[:end].replace(",", " ")
     if window and not window[0].isspace():
         window = ""  # `5 cơ sở/năm`, `3.000 người)`: nothing qualifies the noun
     limit = cp.cfg.subject.count_max_words
     window = " ".join(window.split()[: limit * 2])
     extra = _words_until_stop(window, cp, limit) if window else ""
-    return squash(f"{head} {extra}")
+    phrase = squash(f"{head} {extra}")
+    if len(extra.split()) <= 1:
+        action = _beneficiary_action(left, cp)
+        if action:
+            phrase = f"{phrase} {cp.cfg.subject.passive_word} {action}"
+    return phrase
+
+
+def _beneficiary_action(left: str, cp: Compiled) -> str:
+    """`hỗ trợ tư vấn cho 12 cơ sở` -> `hỗ trợ tư vấn` (the action the counted things received)."""
+    text = left
+    for _ in range(4):
+        m = cp.trail.search(text)
+        if not m or m.start() == len(text):
+            break
+        text = text[: m.start()]
+    m = cp.beneficiary_end.search(text)
+    if not m:
+        return ""
+    verb = strip_lead_trail(text[: m.start()], cp)
+    if not verb:
+        return ""
+    return " ".join(list(nlp.words(" ".join(verb.split()[:12])))[: cp.cfg.subject.beneficiary_words])
 
 
 def skip_per_unit(sent: str, at: int) -> int:
