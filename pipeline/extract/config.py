@@ -147,8 +147,12 @@ def load_config(rules: RuleSet) -> ExtractConfig:
             problems.extend(e.problems)
     if problems:
         raise RuleFileError(problems)
-    ids = [r.id for f in parsed.values() for key in ("claim_rules", "qualifier_rules", "exclusion_rules")
-           for r in getattr(f, key, [])]
+    ids = [
+        r.id
+        for f in parsed.values()
+        for key in ("claim_rules", "qualifier_rules", "exclusion_rules")
+        for r in getattr(f, key, [])
+    ]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise RuleFileError([f"{rules.directory}: rule ids used twice: {', '.join(dupes)}"])

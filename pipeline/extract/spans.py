@@ -324,8 +324,9 @@ class Extractor:
         if m is not None:
             name = next(k for k, v in m.groupdict().items() if v is not None)
             q = self.qualifier_names[name]
-            if q == "at_least" and self.tu.search(left) and (c.anchor >= 0 or c.rule.emit == "pair" or self.from_to.match(right)):
-                q = "exact"  # "giảm từ 20 tỷ … còn 10 tỷ": a from-to change
+            from_to = c.rule.emit == "pair" or bool(self.from_to.match(right))
+            if q == "at_least" and from_to and self.tu.search(left):
+                q = "exact"  # "giảm từ 20 tỷ … còn 10 tỷ": a from-to change; a buy–sell pair
         if q == "exact":
             a = self.after_q.match(right)
             if a is not None:
