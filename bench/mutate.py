@@ -141,7 +141,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--extract", action="store_true", help="claims from the extractor instead of the gold")
     ap.add_argument("--clean", type=Path, default=None, help="also count flags per article on this folder")
-    ap.add_argument("--rough", type=Path, default=None, help="also plant errors in this folder (rough claims)")
+    ap.add_argument(
+        "--rough", type=Path, default=None, help="also plant errors in this folder (rough claims, or --extract)"
+    )
     ap.add_argument("--attribute", action="store_true", help="--rough: fill subjects etc. with pipeline.attribute")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-examples", dest="examples", action="store_false", help="skip the checks.yaml examples")
@@ -164,8 +166,12 @@ def main() -> None:
             if isinstance(d, Document):
                 doc = f"rough/{d.doc_id}"
                 texts[doc] = d.text
-                by_doc[doc] = rough(replace(d, doc_id=doc), rules if a.attribute else None)
-                mode[doc] = "rough"
+                if a.extract:  # the real extractor on unannotated articles
+                    by_doc[doc] = extract(doc, d.text)
+                    mode[doc] = "extract"
+                else:
+                    by_doc[doc] = rough(replace(d, doc_id=doc), rules if a.attribute else None)
+                    mode[doc] = "rough"
     if a.examples:
         # the clean examples of rules/checks.yaml are small articles too (figures in brackets)
         for i, ex in enumerate(rules.validate("checks", CheckRules).examples):
