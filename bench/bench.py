@@ -39,7 +39,7 @@ DIGITS = re.compile(r"\d+")
 
 def build_corpus(n: int, dest: Path, seed: int = 1) -> Path:
     """``n`` articles sampled (with replacement, cycling first) from the project's corpora."""
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))  # after PYTHONPATH: a snapshot of the code can be measured
     from pipeline.runner import iter_files
 
     sources = sorted({Path(p).resolve() for src in SOURCES if src.exists() for _, p in iter_files(src)})
@@ -63,7 +63,7 @@ def build_corpus(n: int, dest: Path, seed: int = 1) -> Path:
 
 
 def corpus_size(corpus: Path) -> tuple[int, int]:
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))  # after PYTHONPATH: a snapshot of the code can be measured
     from pipeline.runner import iter_files
 
     n = size = 0
@@ -77,7 +77,7 @@ def corpus_size(corpus: Path) -> tuple[int, int]:
 
 
 def child_floor(corpus: Path) -> dict[str, object]:
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))  # after PYTHONPATH: a snapshot of the code can be measured
     from pipeline.runner import iter_files
 
     t = time.perf_counter()
@@ -92,7 +92,7 @@ def child_floor(corpus: Path) -> dict[str, object]:
 
 
 def child_run(corpus: Path, out: Path, workers: int, fake: bool, checks: bool) -> dict[str, object]:
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))  # after PYTHONPATH: a snapshot of the code can be measured
     if fake:  # orchestration alone: the tests' regex stand-in instead of extraction
         sys.path.insert(0, str(ROOT / "tests"))
         import test_runner_fake
