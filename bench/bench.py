@@ -109,6 +109,7 @@ def child_run(corpus: Path, out: Path, workers: int, fake: bool, checks: bool) -
         "errors": s.errors,
         "stages": s.seconds,
         "notes": list(s.notes),
+        "code": str(Path(sys.modules["pipeline"].__file__ or "").parent),
     }
 
 
@@ -220,6 +221,7 @@ def main() -> None:
             )  # fmt: skip
             label = "runner, stand-in extractor" if a.fake else "full pipeline"
             rows.append(row(label, res, w, mb, floor_s))
+            print(f"  code measured: {res.get('code')}", file=sys.stderr)
             for note in res.get("notes", []):  # type: ignore[union-attr]
                 print(f"  note: {note}", file=sys.stderr)
         print_table(rows, a.markdown)
