@@ -89,6 +89,8 @@ def _attribute_one(
     change = c.change
     if not change:
         change = core.change_of(left, cp)
+        if change and regex.search(r"(?<!\w)từ\W*$", left) and cp.from_level.search(after):
+            change = ""  # `tăng từ A lên B`: A is the old level
         if not change and c.kind == "multiplier":
             change = core.change_of(left + " gấp", cp) if left.rstrip().endswith(("tăng", "lên")) else ""
         if not change:
@@ -104,7 +106,7 @@ def _attribute_one(
             reference = prev.reference
     base = ""
     if c.kind == "percent" and not change:
-        base = core.base_of(left, after, cp)
+        base = core.base_of(left, after, cp) or core.ownership_base(sent, left, after, cp)
     if c.kind == "count":
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:

@@ -32,6 +32,7 @@ class _Section(_Strict):
 class ChangeRules(_Section):
     increase: list[str]
     decrease: list[str]
+    from_to_after: list[str]
     to_level: list[str]
     not_change: list[str]
     nouns_increase: list[str]
@@ -50,6 +51,8 @@ class BaseRules(_Section):
     not_start: list[str]
     plan_nouns: list[str]
     before: list[str]
+    ownership: list[str]
+    ownership_at: list[str]
     strip: list[str]
 
 
@@ -156,6 +159,18 @@ class Compiled:
     def base_plan(self) -> regex.Pattern[str]:
         b = self.cfg.base
         return _c(rf"^[\s,]*(?:so\s+với)\s+(?P<np>(?:{words_source(b.plan_nouns)}).*)")
+
+    @cached_property
+    def from_level(self) -> regex.Pattern[str]:
+        return _c(rf"^(?:\s*/\s*\w+)?[\s,]*(?:{words_source(self.cfg.change.from_to_after)})\s+\d")
+
+    @cached_property
+    def ownership(self) -> regex.Pattern[str]:
+        return _c(words_source(self.cfg.base.ownership))
+
+    @cached_property
+    def ownership_at(self) -> regex.Pattern[str]:
+        return _c(rf"^\s*(?:{words_source(self.cfg.base.ownership_at)})\s+(?P<np>.+)")
 
     @cached_property
     def base_before(self) -> regex.Pattern[str]:

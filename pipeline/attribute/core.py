@@ -152,6 +152,26 @@ def _words_until_stop(window: str, cp: Compiled, max_words: int) -> str:
     return " ".join(out)
 
 
+def ownership_base(sent: str, left: str, after: str, cp: Compiled) -> str:
+    """The company a stake is held in: `25% tại Cái Lân`, `nâng sở hữu Vocarimex lên 51%`."""
+    if not cp.ownership.search(sent):
+        return ""
+    m = cp.ownership_at.search(after)
+    if m:
+        return _until_stop(m.group("np"), cp, 8)
+    hits = list(cp.ownership.finditer(left))
+    if not hits:
+        return ""
+    part = left[hits[-1].end() :]
+    m = cp.ownership_at.search(part)
+    part = m.group("np") if m else part
+    preds = list(cp.predicates.finditer(part))
+    if preds:
+        part = part[: preds[-1].start()]
+    part = squash(blank_brackets(part))
+    return part if part and (part[0].isupper() or nlp.has_noun(part)) else ""
+
+
 def base_of(left: str, after: str, cp: Compiled) -> str:
     if after[:1] in "/":
         return ""
