@@ -162,7 +162,9 @@ class Compiled:
 
     @cached_property
     def from_level(self) -> regex.Pattern[str]:
-        return _c(rf"^(?:\s*/\s*\w+)?[\s,]*(?:{words_source(self.cfg.change.from_to_after)})\s+\d")
+        # the old level may carry its per-unit or year before the new one (`từ 20 tỷ năm 2017 còn 10 tỷ`)
+        to = words_source(self.cfg.change.from_to_after)
+        return _c(rf"^[^.;:]{{0,16}}?(?:{to})\s+(?:\w+\s+)?\d")
 
     @cached_property
     def ownership(self) -> regex.Pattern[str]:
