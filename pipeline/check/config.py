@@ -44,6 +44,8 @@ class SumRules(_Strict):
     partition_part: list[str]
     partition_window: int
     complements: list[tuple[str, str]]
+    closed_list: list[str]
+    open_list: list[str]
 
 
 class ShareRules(_Strict):

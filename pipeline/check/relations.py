@@ -233,7 +233,7 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                         view.doc_id,
                         {"total": t},
                         parts,
-                        exhaustive=_complementary(parts, cr),
+                        exhaustive=_complementary(parts, cr) or _closed(parts, cr),
                     )
                 elif len(parts) == 1:
                     yield Relation("part_whole", "sum.single_part", view.doc_id, {"total": t, "part": parts[0]})
@@ -299,6 +299,19 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
             if regex.search(r"\d", _YEAR.sub("", _between(m, b))):
                 continue
             yield Relation("times", "change.times", view.doc_id, {"new": a, "old": b, "factor": m})
+
+
+def _closed(parts: list[Figure], cr: Compiled) -> bool:
+    """`gồm 55.000 tỷ … và 63.716 tỷ`, `trong đó ngồi 147 khách và đứng là 783 khách`: a list whose
+    last part comes after `và` is complete, unless it trails off (`…`, `khác`, `v.v.`)."""
+    if len(parts) < 2:
+        return False
+    rules = cr.cfg.sum
+    gap = _between(parts[-2], parts[-1])
+    if not cr.cue("closed_join", rules.closed_list).search(gap):
+        return False
+    tail = parts[-1].after(40)
+    return not cr.cue("open_list", rules.open_list).search(tail.split(".")[0])
 
 
 def _complementary(parts: list[Figure], cr: Compiled) -> bool:
