@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
@@ -54,16 +55,26 @@ class RunSummary:
 
 
 _NOT_EXTRACTION = {"check", "review", "cli.py", "runner.py", "formats.py", "output.py"}  # run after the store
+_NLP_DISTRIBUTIONS = ("underthesea", "spacy", "regex", "trafilatura", "pypdf", "python-docx")
 
 
 def code_version() -> str:
-    """vnclaims' version plus a hash of its source, so a changed checkout never reuses stale results."""
+    """vnclaims' version, a hash of the code and data extraction runs, and its NLP libraries' versions.
+
+    A changed checkout or an upgraded tagger then never reuses results stored by the old one.
+    """
     digest = hashlib.sha256(pipeline.__version__.encode())
     root = Path(pipeline.__file__).resolve().parent
-    for p in sorted(root.rglob("*.py")):
-        if p.relative_to(root).parts[0] in _NOT_EXTRACTION:
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if rel.parts[0] in _NOT_EXTRACTION or "__pycache__" in rel.parts or not p.is_file():
             continue
-        digest.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+        digest.update(rel.as_posix().encode() + b"\0" + p.read_bytes())
+    for dist in _NLP_DISTRIBUTIONS:
+        try:
+            digest.update(f"{dist}=={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist} missing".encode())
     return f"{pipeline.__version__}+{digest.hexdigest()[:12]}"
 
 
