@@ -115,7 +115,7 @@ def _attribute_one(
             subject = owner.subject
         if not subject:
             # no noun before the number in its clause: the clause before it (`Năm 2016, X đạt …`)
-            wide = sent[core.clause_start(sent, max(cs - 1, 0), 0) : a] if cs > 0 else ""
+            wide = sent[core.clause_start(sent, cs - 1, max(0, floor)) : a] if cs - 1 > floor else ""
             subject = core.subject_before(wide, cp, cp.period) if wide else ""
         per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
         if subject and per and not subject.endswith(per):

@@ -16,7 +16,8 @@ from pipeline.attribute.config import Compiled
 _SPACE = regex.compile(r"\s+")
 _NUMBER_HEAD = regex.compile(r"^[\d.,\s\-–]+", regex.V1)
 _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
-_BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…", regex.V1)
+_BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
+_LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
 
 def squash(text: str) -> str:
@@ -218,6 +219,10 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
     preds = [m for m in cp.predicates.finditer(text) if text[: m.start()].strip()]
     if preds:
         last = preds[-1]
+        rest = strip_lead_trail(text[last.end() :], cp)
+        if not last.group("kept") and len(rest.split()) >= 2 and nlp.has_noun(rest):
+            # `đạt doanh thu 5 tỷ`, `với mức giá kỉ lục 200.000 USD`: the measure is named after the verb
+            return rest
         text = text[: last.end()] if last.group("kept") else text[: last.start()]
     elif cp.predicates.search(text):
         return ""
@@ -226,6 +231,12 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
         text = text[restarts[-1].end() :]
     text = strip_lead_trail(text, cp)
     syl = text.split()
+    if len(syl) > _LONG and " và " in text:
+        # a long run joined by `và` is two clauses: the subject belongs to the last one
+        head, tail = text.rsplit(" và ", 1)
+        tail = strip_lead_trail(tail, cp)
+        if len(tail.split()) >= 3 and nlp.has_verb(head) and nlp.has_noun(tail):
+            text, syl = tail, tail.split()
     if len(syl) > cp.cfg.subject.max_syllables:
         text = " ".join(syl[: cp.cfg.subject.max_syllables])
     if text and not nlp.has_noun(text):

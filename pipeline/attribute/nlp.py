@@ -70,6 +70,11 @@ def has_noun(text: str) -> bool:
     return any(is_noun(t) and any(ch.isalpha() for ch in w) for w, t in tags(" ".join(syl)))
 
 
+def has_verb(text: str) -> bool:
+    """Whether the window holds a verb (`… ngự trị rạp phim`: a clause, not a list of nouns)."""
+    return any(t == "V" for _, t in tags(text))
+
+
 def starts_with_noun(text: str) -> bool:
     """Whether the first word of ``text`` is a noun (tagged with a few words of context)."""
     tagged = tags(" ".join(text.split()[:_HEAD]))
