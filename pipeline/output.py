@@ -310,3 +310,16 @@ def load_text(out_dir: Path | str, doc_id: str) -> str | None:
     finally:
         db.close()
     return None if row is None else str(row[0])
+
+
+def iter_texts(out_dir: Path | str) -> Iterator[tuple[str, str]]:
+    """(doc_id, text) of every article of a finished run, in doc_id order, streamed."""
+    path = Path(out_dir) / STORE_NAME
+    if not path.exists():
+        return
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for doc_id, text in db.execute("SELECT doc_id, text FROM texts ORDER BY doc_id"):
+            yield str(doc_id), str(text)
+    finally:
+        db.close()

@@ -18,7 +18,7 @@ import pipeline.ingest
 from pipeline.cli import main
 from pipeline.errors import InputError, VnclaimsError
 from pipeline.model import CLAIM_COLUMNS
-from pipeline.output import ArticleStore, DocResult, FileResult, load_text
+from pipeline.output import ArticleStore, DocResult, FileResult, iter_texts, load_text
 from pipeline.runner import run
 
 
@@ -116,6 +116,8 @@ def test_load_text_gives_the_nfc_text_every_offset_points_into(tmp_path, rules):
     (corpus / "x.md").write_text("\ufeffTa\u0306ng 5%", encoding="utf-8")  # BOM, decomposed ă
     run(corpus, tmp_path / "out", rules, progress=False, workers=1, checks=False)
     assert load_text(tmp_path / "out", "x.md") == "Tăng 5%"
+    assert list(iter_texts(tmp_path / "out")) == [("x.md", "Tăng 5%")]
+    assert list(iter_texts(tmp_path / "missing")) == []
     assert load_text(tmp_path / "out", "nope.md") is None
     assert load_text(tmp_path / "missing", "x.md") is None
     (row,) = rows(tmp_path / "out" / "claims.csv")
