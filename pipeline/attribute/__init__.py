@@ -111,6 +111,9 @@ def _attribute_one(
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
         subject = core.subject_before(left, cp, cp.period)
+        if c.kind in ("money", "quantity") and (not subject or len(subject.split()) > core.LONG):
+            # `bán khống 150 tỉ đồng tiền hóa đơn`: the amount's noun follows it
+            subject = core.noun_phrase_after(after, cp, 4) or subject
         if not subject and owner is not None:
             subject = owner.subject
         if not subject:

@@ -17,7 +17,7 @@ _SPACE = regex.compile(r"\s+")
 _NUMBER_HEAD = regex.compile(r"^[\d.,\s\-–]+", regex.V1)
 _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
 _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
-_LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
+LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
 
 def squash(text: str) -> str:
@@ -231,7 +231,7 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
         text = text[restarts[-1].end() :]
     text = strip_lead_trail(text, cp)
     syl = text.split()
-    if len(syl) > _LONG and " và " in text:
+    if len(syl) > LONG and " và " in text:
         # a long run joined by `và` is two clauses: the subject belongs to the last one
         head, tail = text.rsplit(" và ", 1)
         tail = strip_lead_trail(tail, cp)

@@ -62,8 +62,10 @@ def has_noun(text: str) -> bool:
     syl = text.split()
     if not syl:
         return False
-    if len(syl) > _HEAD:
-        # only short clauses are verbs alone (`ước thực hiện`, `dự kiến`); a longer one has its noun
+    if len(syl) > _HEAD or (len(syl) > 1 and syl[0][:1].isupper()):
+        # only short clauses are verbs alone (`ước thực hiện`, `dự kiến`); a longer one has its noun,
+        # and one that opens its sentence is what the sentence is about (the tagger, seeing
+        # `Lạm phát` without context, calls it a verb)
         return True
     if not (len(syl[0]) > 1 and syl[0].isupper()):
         syl[0] = syl[0][0].lower() + syl[0][1:]
