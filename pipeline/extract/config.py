@@ -37,6 +37,7 @@ class ClaimRule(_Strict):
     unit: str | None = None  # a fixed unit ("%", "lần", "VND" for a bare "54 tỷ")
     value: str | None = None  # a fixed value ("gấp đôi" = 2)
     emit: Literal["single", "pair"] = "single"  # pair: "36,70 - 37,02 triệu đồng" is two claims
+    before: str | None = None  # a regex the text right before the claim must match (end-anchored)
     context: str | None = None  # a regex the sentence (with the two before) must match
     max_ratio: str | None = None  # the second number (pair, range) is at most this times the first
     priority: int = 0  # breaks ties between candidates of the same length

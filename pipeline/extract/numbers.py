@@ -46,6 +46,7 @@ _GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _DECIMAL_COMMA = regex.compile(r"\d+(?:,\s?\d+)?")
 _DECIMAL_DOT = regex.compile(r"\d+\.\d+")
 _WORD = regex.compile(r"\S+")
+_LETTERS = regex.compile(r"\p{L}+")
 
 
 def parse_digits(text: str) -> Decimal | None:
@@ -128,7 +129,9 @@ def parse_number(text: str) -> Decimal | None:
 def scale_of(words: str) -> Decimal:
     """The product of the scale words in ``words`` (``nghìn tỷ`` 10^12; ``tr`` of ``tr.đ``)."""
     factor = Decimal(1)
-    for w in regex.findall(r"[\p{L}]+", words.lower()):
+    if not words or words.isspace():
+        return factor
+    for w in _LETTERS.findall(words.lower()):
         if w in SCALES:
             factor *= SCALES[w]
     return factor
@@ -158,7 +161,7 @@ def parse_compound(text: str) -> Decimal | None:
 def parse_amount(number: str, scale: str = "") -> Decimal | None:
     """A number followed by its scale words: ``parse_amount("2,5", "nghìn tỷ") == 2500000000000``."""
     n = number.strip()
-    if n and n[0].isdigit() and regex.search(r"\p{L}", n):
+    if n and n[0].isdigit() and _LETTERS.search(n):
         return parse_compound(n)
     if n and n[0].isdigit():
         v = parse_digits(n)

@@ -76,11 +76,23 @@ class Extractor:
         )
         self.fragments = fragments
         where = str(rules.directory)
-        self.patterns: list[tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None]] = []
+        self.patterns: list[tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None, bool]] = []
+        self.before_rule: dict[str, regex.Pattern[str]] = {}
         for rule in cfg.claim_rules():
             pat = self._compile(rule.pattern, f"{where}: {rule.id}")
             ctx = regex.compile(rule.context) if rule.context else None
-            self.patterns.append((rule, pat, ctx))
+            if rule.before:
+                self.before_rule[rule.id] = self._compile(rule.before, f"{where}: {rule.id}")
+            digits_only = not any(tok in rule.pattern for tok in ("{NUMBER}", "{SPELLED", "đôi", "rưỡi"))
+            self.patterns.append((rule, pat, ctx, digits_only))
+        # the number and its scale words: a claim needs something right after it (a unit, "%", a
+        # range dash, a noun), so a number followed by punctuation, a digit or nothing is skipped
+        self.head = self._compile("(?:{DIGITS_SPACED}|{NUMBER})(?:{SCALES})?[ \t]*", where)
+        self.dead_end = frozenset(",.;:!?)]}\"”’'\n\r0123456789")
+        # where a claim can start: the first digit of a number, or a word that begins a spelled one
+        self.anchor = regex.compile(
+            r"(?<![\p{N}.,])\d|(?<![\p{L}])" + self._expand_fragment("{NUMBER_START}", where) + r"(?![\p{L}])", FLAGS
+        )
         self.exclusions = [
             (
                 r,
@@ -121,6 +133,9 @@ class Extractor:
         out.extend(self.config.money.subunits)
         return out
 
+    def _expand_fragment(self, pattern: str, where: str) -> str:
+        return _expand(pattern, self.fragments, where, ())
+
     def _compile(self, pattern: str, where: str) -> regex.Pattern[str]:
         try:
             return regex.compile(_expand(pattern, self.fragments, where, ()), FLAGS)
@@ -135,9 +150,25 @@ class Extractor:
         text = doc.text
         sents = sentences(text)
         groups: list[Group] = []
-        for rule, pat, ctx in self.patterns:
-            for m in pat.finditer(text):
-                if ctx is not None and not self._context_ok(ctx, text, sents, m.start()):
+        # Every rule's match starts at a number, so each rule is tried only where a number starts:
+        # one cheap scan for those places instead of one full scan per rule.
+        n_text = len(text)
+        for a in self.anchor.finditer(text):
+            pos, spelled = a.start(), not a.group().isdigit()
+            h = self.head.match(text, pos)
+            if h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end):
+                if not h.group().rstrip()[-1:].isalpha():  # "54 tỷ." can still be a bare amount
+                    continue
+            for rule, pat, ctx, digits_only in self.patterns:
+                if spelled and digits_only:
+                    continue
+                m = pat.match(text, pos)
+                if m is None:
+                    continue
+                if ctx is not None and not self._context_ok(ctx, text, sents, pos):
+                    continue
+                before = self.before_rule.get(rule.id)
+                if before is not None and not before.search(text, max(0, pos - 40), pos):
                     continue
                 g = self._group(rule, m, text)
                 if g is not None:
