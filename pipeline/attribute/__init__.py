@@ -57,6 +57,10 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
         lo, hi = bisect_left(starts, s0), bisect_left(starts, s0 + len(sent))
         in_sent = [Span(p.start - s0, p.end - s0, p.text) for p in periods[lo:hi]]
         new = _attribute_one(c, sent, s0, prev if same else None, owner if same else None, cp, in_sent)
+        if not new.subject and new.kind != "count":
+            item = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
+            if item:
+                new = replace(new, subject=item + core.per_unit(text[c.end :], cp))
         pkey = para.start if para else -1
         period = new.period
         if period:

@@ -67,6 +67,8 @@ class SubjectRules(_Section):
     beneficiary_words: int
     passive_word: str
     count_max_words: int
+    list_item_name: str
+    list_heading: str
     max_syllables: int
     per_unit_word: str
 
@@ -194,6 +196,14 @@ class Compiled:
     @cached_property
     def beneficiary_end(self) -> regex.Pattern[str]:
         return _c(rf"{words_source(self.cfg.subject.beneficiary)}\W*$")
+
+    @cached_property
+    def list_item_name(self) -> regex.Pattern[str]:
+        return _c(self.cfg.subject.list_item_name)
+
+    @cached_property
+    def list_heading(self) -> regex.Pattern[str]:
+        return _c(self.cfg.subject.list_heading)
 
     @cached_property
     def restart(self) -> regex.Pattern[str]:

@@ -290,6 +290,19 @@ def _beneficiary_action(left: str, cp: Compiled) -> str:
     return " ".join(list(nlp.words(" ".join(verb.split()[:12])))[: cp.cfg.subject.beneficiary_words])
 
 
+def list_item_subject(text: str, para_start: int, s0: int, sent: str, cp: Compiled) -> str:
+    """A numbered list item (`"Wonder Woman," 57,2 triệu USD`) under a heading (`Doanh thu … của
+    10 phim: 1.`): the heading's measure of the item's name."""
+    m = cp.list_item_name.match(sent)
+    if not m:
+        return ""
+    name = squash(m.group("name"))
+    heads = list(cp.list_heading.finditer(text, para_start, s0 + m.end()))
+    if not heads:
+        return name
+    return f"{squash(heads[-1].group('measure'))} của {name}"
+
+
 def skip_per_unit(sent: str, at: int) -> int:
     """Past the per-unit (`/lít`) and closing bracket that follow a figure."""
     m = regex.match(r"\s*/\s*\w+|\s*\)", sent[at:])
