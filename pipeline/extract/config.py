@@ -99,6 +99,7 @@ class ExclusionRule(_Strict):
     id: str = Field(pattern=r"^exclude\.[a-z_]+\.v\d+$")
     before: str | None = None
     after: str | None = None
+    text: str | None = None  # matched at the start of the claim's text
     kinds: list[str] = Field(default_factory=list)  # empty: every kind
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)

@@ -98,6 +98,7 @@ class Extractor:
                 r,
                 self._compile(r.before, r.id) if r.before else None,
                 self._compile(r.after, r.id) if r.after else None,
+                self._compile(r.text, r.id) if r.text else None,
             )
             for r in cfg.exclusions.exclusion_rules
         ]
@@ -156,9 +157,9 @@ class Extractor:
         for a in self.anchor.finditer(text):
             pos, spelled = a.start(), not a.group().isdigit()
             h = self.head.match(text, pos)
-            if h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end):
-                if not h.group().rstrip()[-1:].isalpha():  # "54 tỷ." can still be a bare amount
-                    continue
+            dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
+            if dead and not h.group().rstrip()[-1:].isalpha():  # "54 tỷ." can still be a bare amount
+                continue
             for rule, pat, ctx, digits_only in self.patterns:
                 if spelled and digits_only:
                     continue
@@ -307,12 +308,14 @@ class Extractor:
 
     def _allowed(self, kind: str, text: str, start: int, num_end: int) -> bool:
         left = text[max(0, start - 40) : start]
-        for r, before, after in self.exclusions:
+        for r, before, after, own in self.exclusions:
             if r.kinds and kind not in r.kinds:
                 continue
             if before is not None and before.search(left):
                 return False
             if after is not None and after.match(text, num_end, min(len(text), num_end + 40)):
+                return False
+            if own is not None and own.match(text, start, num_end):
                 return False
         return True
 
