@@ -99,7 +99,8 @@ class ExclusionRule(_Strict):
     id: str = Field(pattern=r"^exclude\.[a-z_]+\.v\d+$")
     before: str | None = None
     after: str | None = None
-    text: str | None = None  # matched at the start of the claim's text
+    text: str | None = None  # matched against the claim's number
+    keep_listed: bool = False  # a count of a noun listed in count.yaml is kept all the same
     kinds: list[str] = Field(default_factory=list)  # empty: every kind
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)

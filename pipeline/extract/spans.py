@@ -230,7 +230,7 @@ class Extractor:
             if noun is None:
                 return None
             unit, end = noun
-        if not self._allowed(rule.kind, text, start, num_end):
+        if not self._allowed(rule.kind, text, start, num_end, canon(unit) in self.nouns):
             return None
         if rule.emit == "pair" and high is not None:
             if rule.max_ratio is not None and (value <= 0 or high / value > Decimal(rule.max_ratio)):
@@ -306,10 +306,10 @@ class Extractor:
                 return k
         return None
 
-    def _allowed(self, kind: str, text: str, start: int, num_end: int) -> bool:
+    def _allowed(self, kind: str, text: str, start: int, num_end: int, listed: bool = False) -> bool:
         left = text[max(0, start - 40) : start]
         for r, before, after, own in self.exclusions:
-            if r.kinds and kind not in r.kinds:
+            if (r.kinds and kind not in r.kinds) or (r.keep_listed and listed):
                 continue
             if before is not None and before.search(left):
                 return False
