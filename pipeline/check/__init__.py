@@ -61,8 +61,13 @@ def check_document(figs: list[Figure], cr: Compiled, lang: str = "vi") -> tuple[
                     tried.append((other, verify(other, cr, confirmed, peers)))
             passing = [t for t in tried if t[1].status == "pass"]
             failing = [t for t in tried if t[1].status == "fail"]
+            repaired = [t for t in failing if t[1].scale is not None and t[1].scale.repairs]
             if passing:
                 rel, out = passing[0]
+            elif out.scale is not None and out.scale.repairs:
+                pass  # the best match, with a scale word that makes it hold
+            elif repaired:
+                rel, out = repaired[0]  # a scale word that makes another reading hold explains the failure
             else:  # the best match stays unless another misses only narrowly (a slip in that one)
                 near = min(failing, key=lambda t: _miss(t[1]))
                 if _miss(near[1]) < min(_miss(out), _NEAR_MISS):

@@ -196,8 +196,9 @@ def _absurd(implied: Interval | None, written: Interval, cr: Compiled) -> bool:
         b = (written[0] + written[1]) / 2
     except InvalidOperation:
         return False
-    if a <= 0 or b <= 0:
-        return a * b < 0 or (a == 0) != (b == 0)
+    a, b = abs(a), abs(b)  # a flipped direction is a finding, not a sign of a wrong pairing
+    if a == 0 or b == 0:
+        return a != b
     return abs(math.log10(float(a / b))) > math.log10(float(cr.cfg.scale.absurd_factor))
 
 
