@@ -123,8 +123,19 @@ def to_tcvn3(text: str) -> bytes:
         elif ord(c) < 0x80:
             out.append(ord(c))
         else:
-            raise ValueError(f"{c!r} has no TCVN3 (VN3) code")
+            out += _cp1252_punctuation(c, "TCVN3 (VN3)")
     return bytes(out)
+
+
+def _cp1252_punctuation(c: str, name: str) -> bytes:
+    """Quotes, dashes and the ellipsis keep their Windows-1252 bytes (0x80-0x9F) in the legacy fonts."""
+    try:
+        b = c.encode("cp1252")
+    except UnicodeEncodeError:
+        b = b""
+    if len(b) == 1 and 0x80 <= b[0] < 0xA0:
+        return b
+    raise ValueError(f"{c!r} has no {name} code")
 
 
 def to_vni(text: str) -> bytes:
@@ -148,7 +159,8 @@ def to_vni(text: str) -> bytes:
         elif ord(base) < 0x80:
             out.append(ord(base))
         else:
-            raise ValueError(f"{c!r} has no VNI code")
+            out += _cp1252_punctuation(c, "VNI")
+            continue
         if rest:
             order = sorted(rest, key=lambda m: m not in ("\u0302", "\u0306"))  # shape mark, then tone
             wanted = "".join(order)
