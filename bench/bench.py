@@ -76,11 +76,20 @@ def corpus_size(corpus: Path) -> tuple[int, int]:
 # --- child processes -------------------------------------------------------------------------
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the pool's workers, once joined).
+
+    Unlike wall time it barely moves when other jobs share the machine.
+    """
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def child_floor(corpus: Path) -> dict[str, object]:
     sys.path.append(str(ROOT))  # after PYTHONPATH: a snapshot of the code can be measured
     from pipeline.runner import iter_files
 
-    t = time.perf_counter()
+    cpu, t = cpu_seconds(), time.perf_counter()
     files = matches = 0
     for _, p in iter_files(corpus):
         with open(p, "rb") as f:
@@ -88,7 +97,12 @@ def child_floor(corpus: Path) -> dict[str, object]:
         text = unicodedata.normalize("NFC", data.decode("utf-8-sig", errors="replace"))
         matches += sum(1 for _ in FLOOR.finditer(text))
         files += 1
-    return {"seconds": time.perf_counter() - t, "documents": files, "matches": matches}
+    return {
+        "seconds": time.perf_counter() - t,
+        "cpu_seconds": cpu_seconds() - cpu,
+        "documents": files,
+        "matches": matches,
+    }
 
 
 def child_run(corpus: Path, out: Path, workers: int, fake: bool, checks: bool) -> dict[str, object]:
@@ -100,10 +114,11 @@ def child_run(corpus: Path, out: Path, workers: int, fake: bool, checks: bool) -
         test_runner_fake.install()
     from pipeline.runner import run
 
-    t = time.perf_counter()
+    cpu, t = cpu_seconds(), time.perf_counter()
     s = run(corpus, out, progress=False, workers=workers, checks=checks, fresh=True)
     return {
         "seconds": time.perf_counter() - t,
+        "cpu_seconds": cpu_seconds() - cpu,
         "documents": s.documents,
         "claims": s.claims,
         "errors": s.errors,
@@ -150,6 +165,8 @@ def row(label: str, res: dict[str, object], workers: int, mb: float, floor_s: fl
         "articles_s_core": round(docs / secs / workers, 1),
         "peak_rss_mb": res["rss_mb"],
         "x_floor": round(secs / floor_s, 1),
+        "cpu_s": round(float(res["cpu_seconds"]), 2) if res.get("cpu_seconds") else "",  # type: ignore[arg-type]
+        "articles_cpu_s": round(docs / float(res["cpu_seconds"]), 1) if res.get("cpu_seconds") else "",  # type: ignore[arg-type]
         "stages": res.get("stages", {}),
         "claims": res.get("claims", ""),
         "errors": res.get("errors", ""),
@@ -167,8 +184,11 @@ def print_table(rows: list[dict[str, object]], markdown: bool) -> None:
         "articles_s_core",
         "peak_rss_mb",
         "x_floor",
+        "cpu_s",
+        "articles_cpu_s",
     ]
     heads = ["", "workers", "articles", "s", "articles/s", "MB/s", "articles/s/core", "peak RSS MB", "× floor time"]
+    heads += ["CPU s", "articles/CPU s"]
     if markdown:
         print("| " + " | ".join(heads) + " |")
         print("|" + "---|" * len(heads))
@@ -208,7 +228,7 @@ def main() -> None:
         corpus = a.corpus if a.corpus else build_corpus(a.n, tmp / "corpus")
         n_files, n_bytes = corpus_size(corpus)
         mb = n_bytes / 1e6
-        print(f"bench: {corpus} — {n_files} files, {mb:.1f} MB", file=sys.stderr)
+        print(f"bench: {corpus} — {n_files} files, {mb:.1f} MB; load average {os.getloadavg()}", file=sys.stderr)
         floor = measure(["--child", "floor", str(corpus)])
         floor_s = float(floor["seconds"])
         rows = [row("regex floor", floor, 1, mb, floor_s)]
@@ -224,6 +244,7 @@ def main() -> None:
             print(f"  code measured: {res.get('code')}", file=sys.stderr)
             for note in res.get("notes", []):  # type: ignore[union-attr]
                 print(f"  note: {note}", file=sys.stderr)
+        print(f"bench: load average at the end {os.getloadavg()}", file=sys.stderr)
         print_table(rows, a.markdown)
         if a.json:
             a.json.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
