@@ -235,7 +235,7 @@ class Extractor:
         if rule.emit == "pair" and high is not None:
             if rule.max_ratio is not None and (value <= 0 or high / value > Decimal(rule.max_ratio)):
                 return None
-            first_end = m.end("s") if s.strip() else m.end("n")
+            first_end = m.end("u1") if gd.get("u1") else m.end("s") if s.strip() else m.end("n")
             claims = [
                 Candidate(m.start("n"), first_end, rule.kind, value, None, unit, rule),
                 Candidate(m.start("n2"), end, rule.kind, high, None, unit, rule, anchor=m.start("n")),
