@@ -7,7 +7,6 @@ The texts come from the run's article store (what extraction saw), not from re-r
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -39,17 +38,10 @@ def dump_documents(docs: Iterable[Document], dump_dir: Path) -> int:
 
 def dump_store_texts(out_dir: Path, dump_dir: Path) -> int:
     """Write every stored article text of a finished run in ``out_dir``; returns how many."""
-    from pipeline.output import STORE_NAME
+    from pipeline.output import iter_texts
 
-    path = out_dir / STORE_NAME
-    if not path.exists():
-        return 0
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        n = 0
-        for doc_id, text in db.execute("SELECT doc_id, text FROM texts ORDER BY doc_id"):
-            write_text(dump_dir, str(doc_id), str(text))
-            n += 1
-        return n
-    finally:
-        db.close()
+    n = 0
+    for doc_id, text in iter_texts(out_dir):
+        write_text(dump_dir, doc_id, text)
+        n += 1
+    return n
