@@ -76,7 +76,7 @@ class Extractor:
         )
         self.fragments = fragments
         where = str(rules.directory)
-        self.patterns: list[tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None, bool]] = []
+        self.patterns: list[tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None, bool, bool]] = []
         self.before_rule: dict[str, regex.Pattern[str]] = {}
         for rule in cfg.claim_rules():
             pat = self._compile(rule.pattern, f"{where}: {rule.id}")
@@ -84,7 +84,8 @@ class Extractor:
             if rule.before:
                 self.before_rule[rule.id] = self._compile(rule.before, f"{where}: {rule.id}")
             digits_only = not any(tok in rule.pattern for tok in ("{NUMBER}", "{SPELLED", "đôi", "rưỡi"))
-            self.patterns.append((rule, pat, ctx, digits_only))
+            plain_start = rule.pattern.startswith(("(?P<n>{NUMBER}", "(?P<n>{DIGITS}"))
+            self.patterns.append((rule, pat, ctx, digits_only, plain_start))
         # the number and its scale words: a claim needs something right after it (a unit, "%", a
         # range dash, a noun), so a number followed by punctuation, a digit or nothing is skipped
         self.head = self._compile("(?:{DIGITS_SPACED}|{NUMBER})(?:{SCALES})?[ \t]*", where)
@@ -160,9 +161,9 @@ class Extractor:
             dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
             if dead and not h.group().rstrip()[-1:].isalpha():  # "54 tỷ." can still be a bare amount
                 continue
-            for rule, pat, ctx, digits_only in self.patterns:
-                if spelled and digits_only:
-                    continue
+            for rule, pat, ctx, digits_only, plain_start in self.patterns:
+                if (spelled and digits_only) or (h is None and plain_start):
+                    continue  # a rule that starts with a plain number needs one here
                 m = pat.match(text, pos)
                 if m is None:
                     continue
