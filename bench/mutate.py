@@ -2,14 +2,22 @@
 
 For every relation the checker finds to hold in a clean article (plus the gold relations that
 hold), each member figure is mutated in the article text — scale word swapped (triệu↔tỷ,
-nghìn→triệu), one digit changed by at least 2 (beyond the rounding the written precision
-allows), a percentage altered by 15–50% — the claims are rebuilt and re-checked. A planted error
-counts as detected when a flag names the mutated claim among its claim_ids. Also reports false
-flags per clean article.
+nghìn→triệu), one digit changed by at least 2 (`digit_last` when it is the last digit, often
+within the rounding the written precision allows), a percentage altered by 15–50% — the claims
+are rebuilt (gold offsets, the extractor, or a rough regex finder) and re-checked. A planted
+error counts as detected when a flag names the mutated claim among its claim_ids. Also reports
+flags per clean article (all flags on the unmutated articles).
 
     .venv/bin/python bench/mutate.py                       # claims from the gold files
-    .venv/bin/python bench/mutate.py --extract             # claims from the extractor
+    .venv/bin/python bench/mutate.py --extract --rough ../shared/corpus/news   # the real extractor,
+                                                           # dev + seed + news + checks.yaml examples
     .venv/bin/python bench/mutate.py --extract --clean ../shared/corpus/news   # flags per clean article
+
+Measured (2026-11-28, --extract --rough news, seeds 1–5, 169 articles): planted errors in figures
+of relations that fix the figure (sum, share, change, times) caught 88% (1134/1286); scale
+words swapped 99% (557/562); all mutations including from–to pairs that only fix a direction 69%.
+Flags per clean article 0.05 (8 in 169: the seed's scale slip, 83,3 + 195,4 ≠ 275, the two
+`1.1xx tỷ` car prices, and four in news, two of them real inconsistencies).
 """
 
 from __future__ import annotations
