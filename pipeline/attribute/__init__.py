@@ -29,6 +29,7 @@ __all__ = ["AttributionRules", "attribute_claims", "resolve_relative"]
 # The article's lead: periods in the first characters (title and opening sentence) carry to
 # every figure that has none of its own.
 _LEAD_CHARS = 400
+_ENDS_TU = regex.compile(r"(?<!\w)từ\W*$", regex.V1)
 _SENTENCE_END = regex.compile(r"[.!?…]\s|\n")
 
 
@@ -93,7 +94,7 @@ def _attribute_one(
     change = c.change
     if not change:
         change = core.change_of(left, cp)
-        if change and regex.search(r"(?<!\w)từ\W*$", left) and cp.from_level.search(after):
+        if change and _ENDS_TU.search(left) and cp.from_level.search(after):
             change = ""  # `tăng từ A lên B`: A is the old level
         if not change and c.kind == "multiplier":
             change = core.change_of(left + " gấp", cp) if left.rstrip().endswith(("tăng", "lên")) else ""

@@ -17,6 +17,10 @@ _SPACE = regex.compile(r"\s+")
 _NUMBER_HEAD = regex.compile(r"^[\d.,\s\-–]+", regex.V1)
 _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
 _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
+_ENDS_LA = regex.compile(r"(?<!\w)là\W*$", regex.V1)
+_DIGIT = regex.compile(r"\d")
+_PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
+_PER_UNIT = regex.compile(r"^\s*/\s*(\w+)")
 LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
 
@@ -26,6 +30,8 @@ def squash(text: str) -> str:
 
 def blank_brackets(text: str) -> str:
     """Replace complete bracketed asides by spaces (offsets kept)."""
+    if "(" not in text:
+        return text
     out = list(text)
     depth_start: list[int] = []
     for i, ch in enumerate(text):
@@ -75,7 +81,7 @@ def change_of(left: str, cp: Compiled) -> str:
 
 def change_stated_before(left: str, cp: Compiled) -> str:
     """`thấp hơn giá đề xuất là 150 triệu đồng`: a copula whose clause opens with a change cue."""
-    if not regex.search(r"(?<!\w)là\W*$", left):
+    if not _ENDS_LA.search(left):
         return ""
     for m in cp.change_anywhere.finditer(left):
         if m.group("up"):
@@ -260,7 +266,7 @@ def counted_noun_phrase(span_text: str, unit: str, left: str, after: str, cp: Co
     if after[end : end + 1] == ",":
         # `5 đoàn tham quan, khảo sát học tập …`: a comma inside the phrase, not before another figure
         nxt = clause_end(after, end + 1)
-        digit = regex.search(r"\d", after, pos=end + 1, endpos=nxt)
+        digit = _DIGIT.search(after, end + 1, nxt)
         nxt = digit.start() if digit else nxt
         part = after[end + 1 : nxt].strip()
         if part[:1].islower() and len(part.split()) >= 2:
@@ -311,11 +317,11 @@ def list_item_subject(text: str, para_start: int, s0: int, sent: str, cp: Compil
 
 def skip_per_unit(sent: str, at: int) -> int:
     """Past the per-unit (`/lít`) and closing bracket that follow a figure."""
-    m = regex.match(r"\s*/\s*\w+|\s*\)", sent[at:])
-    return at + m.end() if m else at
+    m = _PER_UNIT_OR_CLOSE.match(sent, at)
+    return m.end() if m else at
 
 
 def per_unit(after: str, cp: Compiled) -> str:
     """`đồng/lít` -> ` mỗi lít` (the price's per-unit goes into the subject)."""
-    m = regex.match(r"^\s*/\s*(\w+)", after)
+    m = _PER_UNIT.match(after)
     return f" {cp.cfg.subject.per_unit_word} {m.group(1)}" if m else ""
