@@ -17,7 +17,7 @@ import regex
 
 from pipeline.extract.config import ClaimRule, ExtractConfig, load_config
 from pipeline.extract.lexicon import canon, dictionary_words
-from pipeline.extract.numbers import parse_amount, scale_of
+from pipeline.extract.numbers import SCALES, parse_amount, scale_of
 from pipeline.model import Claim, Document
 from pipeline.rulefiles import RuleSet, _expand, _fragment_source
 from pipeline.segment import Span, sentence_at, sentences
@@ -25,6 +25,7 @@ from pipeline.segment import Span, sentence_at, sentences
 FLAGS = regex.IGNORECASE | regex.V0
 _SYLLABLE = regex.compile(r"[ \t]+(\p{Ll}[\p{L}]*)(?![\p{N}-])")
 _WS = regex.compile(r"\s+")
+_COMMA_GROUPED = regex.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 @dataclass(slots=True)
@@ -159,8 +160,8 @@ class Extractor:
             pos, spelled = a.start(), not a.group().isdigit()
             h = self.head.match(text, pos)
             dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
-            if dead and not h.group().rstrip()[-1:].isalpha():  # "54 tỷ." can still be a bare amount
-                continue
+            if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in SCALES:
+                continue  # but "54 tỷ." is a bare amount and "41 tỷ 951 triệu đồng" one amount
             for rule, pat, ctx, digits_only, plain_start in self.patterns:
                 if (spelled and digits_only) or (h is None and plain_start):
                     continue  # a rule that starts with a plain number needs one here
@@ -212,6 +213,8 @@ class Extractor:
             value = parse_amount(n, low_scale)
         if value is None:
             return None
+        if rule.kind == "count" and not low_scale.strip() and _COMMA_GROUPED.fullmatch(n):
+            value = Decimal(n.replace(",", ""))  # "10,000 học sinh": a count is whole, so ',' groups
         value = _clean(value * factor)
         high = None
         if n2 is not None:
