@@ -139,10 +139,24 @@ def _strip_qual(text: str) -> str:
 _FROM = regex.compile(r"(?<![\p{L}])từ(?:\s+mức)?\s*$", regex.IGNORECASE)
 
 
+_CHANGE_CACHE: dict[int, tuple[Figure, int]] = {}
+
+
 def _is_change(f: Figure, cr: Compiled) -> int:
     """+1/-1 when the figure is the size of a change (its claim says so, or a cue word precedes it).
 
     A figure after `từ` or after `lên`/`xuống`/`còn` is a level whatever its claim says."""
+    hit = _CHANGE_CACHE.get(id(f))
+    if hit is not None and hit[0] is f:
+        return hit[1]
+    if len(_CHANGE_CACHE) > 20_000:
+        _CHANGE_CACHE.clear()
+    out = _change_of(f, cr)
+    _CHANGE_CACHE[id(f)] = (f, out)
+    return out
+
+
+def _change_of(f: Figure, cr: Compiled) -> int:
     before = _strip_qual(f.before(40))
     ch = cr.cfg.change
     if _FROM.search(f.before(12)) or cr.cue("to_any", [*ch.to_up, *ch.to_down], "end").search(f.before(20)):
@@ -159,6 +173,7 @@ def _is_change(f: Figure, cr: Compiled) -> int:
 
 
 def find_relations(view: DocView, cr: Compiled) -> list[Relation]:
+    _CHANGE_CACHE.clear()  # one document's figures at a time
     out: list[Relation] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for rel in _all(view, cr):
