@@ -60,6 +60,8 @@ class BaseRules(_Section):
 class SubjectRules(_Section):
     predicates: list[str]
     kept_verbs: list[str]
+    with_words: list[str]
+    not_predicates: list[str]
     restart: list[str]
     lead: list[str]
     trail: list[str]
@@ -188,7 +190,14 @@ class Compiled:
     @cached_property
     def predicates(self) -> regex.Pattern[str]:
         s = self.cfg.subject
-        return _c(rf"(?P<kept>{words_source(s.kept_verbs)})|{words_source(s.predicates)}")
+        return _c(
+            rf"(?P<kept>{words_source(s.kept_verbs)})|(?P<with>{words_source(s.with_words)})"
+            rf"|{words_source(s.predicates)}"
+        )
+
+    @cached_property
+    def not_predicate(self) -> regex.Pattern[str]:
+        return _c(words_source([*self.cfg.subject.not_predicates, *self.cfg.change.not_change]))
 
     @cached_property
     def lead(self) -> regex.Pattern[str]:

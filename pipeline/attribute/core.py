@@ -217,27 +217,46 @@ def strip_lead_trail(text: str, cp: Compiled) -> str:
     return squash(text)
 
 
+def _measure_after_verb(rest: str, cp: Compiled) -> str:
+    """What a verb names before the number (`đạt doanh thu …` -> `doanh thu`), or ""."""
+    for _ in range(4):  # `tăng trung bình mỗi năm từ 20%`: no measure named after the verb
+        b = cp.between_end.search(rest)
+        if not b or b.start() == len(rest):
+            break
+        rest = rest[: b.start()]
+    rest = strip_lead_trail(rest, cp)
+    return rest if len(rest.split()) >= 2 and nlp.has_noun(rest) else ""
+
+
 def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
     """The noun phrase before the clause's last predicate (`X là 338 tỷ đồng` -> X)."""
     text = blank_brackets(left)
     text = drop_reference(text, cp)
     text = periods.sub(" ", text)
-    preds = [m for m in cp.predicates.finditer(text) if text[: m.start()].strip()]
+    # `giá trị gia tăng`, `mức giảm`, `có thể`: words that hold a predicate without being one
+    masked = cp.not_predicate.sub(lambda m: "_" * len(m.group(0)), text)
+    preds = list(cp.predicates.finditer(masked))
     if preds:
         last = preds[-1]
-        rest = text[last.end() :]
-        for _ in range(4):  # `tăng trung bình mỗi năm từ 20%`: no measure named after the verb
-            b = cp.between_end.search(rest)
-            if not b or b.start() == len(rest):
-                break
-            rest = rest[: b.start()]
-        rest = strip_lead_trail(rest, cp)
-        if not last.group("kept") and len(rest.split()) >= 2 and nlp.has_noun(rest):
-            # `đạt doanh thu 5 tỷ`, `với mức giá kỉ lục 200.000 USD`: the measure is named after the verb
-            return rest
-        text = text[: last.end()] if last.group("kept") else text[: last.start()]
-    elif cp.predicates.search(text):
-        return ""
+        if not last.group("kept"):
+            named = _measure_after_verb(text[last.end() :], cp)
+            if named:
+                # `đạt doanh thu 5 tỷ`, `với tỷ lệ 6%`: the measure is named after the verb; after
+                # `với` it measures what the clause before says (`chi trả cổ tức … với tỷ lệ 6%`)
+                before = strip_lead_trail(text[: last.start()], cp) if last.group("with") else ""
+                if before and len(before.split()) <= LONG and nlp.has_noun(before):
+                    return f"{named} {before}"
+                return named
+        if not text[: last.start()].strip():
+            return ""
+        cut = last.end() if last.group("kept") else last.start()
+        text, masked = text[:cut], masked[:cut]
+        earlier = [m for m in preds[:-1] if m.end() <= cut and not m.group("kept")]
+        if len(text.split()) > LONG and earlier:
+            # a long run: the noun phrase right before the predicate is its subject
+            seg = strip_lead_trail(text[earlier[-1].end() :], cp)
+            if len(seg.split()) >= 2 and nlp.has_noun(seg):
+                text = seg
     restarts = [m for m in cp.restart.finditer(text) if text[m.end() :].strip()]
     if restarts:
         text = text[restarts[-1].end() :]
