@@ -25,6 +25,8 @@ from pipeline.segment import Span, sentence_at, sentences
 FLAGS = regex.IGNORECASE | regex.V0
 _SYLLABLE = regex.compile(r"[ \t]+(\p{Ll}[\p{L}]*)(?![\p{N}-])")
 _WS = regex.compile(r"\s+")
+_DIGIT = regex.compile(r"\d")
+_NEXT_WORD = regex.compile(r"[^\s\d]{1,8}")
 _COMMA_GROUPED = regex.compile(r"\d{1,3}(?:,\d{3})+")
 
 
@@ -90,6 +92,7 @@ class Extractor:
         # the number and its scale words: a claim needs something right after it (a unit, "%", a
         # range dash, a noun), so a number followed by punctuation, a digit or nothing is skipped
         self.head = self._compile("(?:{DIGITS_SPACED}|{NUMBER})(?:{SCALES})?[ \t]*", where)
+        self._shapes: dict[str, tuple[bool, ...]] = {}
         self.dead_end = frozenset(",.;:!?)]}\"”’'\n\r0123456789")
         # where a claim can start: the first digit of a number, or a word that begins a spelled one
         self.anchor = regex.compile(
@@ -162,9 +165,10 @@ class Extractor:
             dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
             if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in SCALES:
                 continue  # but "54 tỷ." is a bare amount and "41 tỷ 951 triệu đồng" one amount
-            for rule, pat, ctx, digits_only, plain_start in self.patterns:
-                if (spelled and digits_only) or (h is None and plain_start):
-                    continue  # a rule that starts with a plain number needs one here
+            may = self._may_match(text, pos, h) if h is not None else None
+            for i, (rule, pat, ctx, digits_only, plain_start) in enumerate(self.patterns):
+                if (spelled and digits_only) or (plain_start and (may is None or not may[i])):
+                    continue  # a rule that starts with a plain number needs one, and a fitting next character
                 m = pat.match(text, pos)
                 if m is None:
                     continue
@@ -183,6 +187,24 @@ class Extractor:
             claims.append(self._claim(doc, c, sent))
         claims.sort(key=lambda c: c.start)
         return claims
+
+    def _may_match(self, text: str, pos: int, h: regex.Match[str]) -> tuple[bool, ...]:
+        """Which rules can match a number of this shape followed by this character (cached).
+
+        The number's digits are all alike to the rules, so the answer for "1.500 đồng" holds for
+        "2.750 đồng": a partial match on the number and the next word decides, once per shape.
+        """
+        word = _NEXT_WORD.match(text, h.end())
+        probe = text[pos : word.end() + 1 if word else h.end() + 1]
+        key = _DIGIT.sub("9", probe)
+        hit = self._shapes.get(key)
+        if hit is None:
+            hit = tuple(
+                not plain or pat.match(probe, partial=True) is not None for _, pat, _, _, plain in self.patterns
+            )
+            if len(self._shapes) < 200_000:
+                self._shapes[key] = hit
+        return hit
 
     def _context_ok(self, ctx: regex.Pattern[str], text: str, sents: list[Span], pos: int) -> bool:
         i = _sentence_index(sents, pos)
