@@ -116,15 +116,16 @@ def _attribute_one(
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
         subject = core.subject_before(left, cp, cp.period)
-        if c.kind in ("money", "quantity") and (not subject or len(subject.split()) > core.LONG):
-            # `bán khống 150 tỉ đồng tiền hóa đơn`: the amount's noun follows it
+        if c.kind in ("money", "quantity"):
+            # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
             subject = core.noun_phrase_after(after, cp, 4) or subject
-        if not subject and owner is not None:
+        if owner is not None and (not subject or cp.same_change_end.search(left)):
+            # `giảm 1,45 điểm tương ứng 0,11%`, `57,2 triệu USD … và 58,1 triệu USD`: the same measure
             subject = owner.subject
         if not subject:
             # no noun before the number in its clause: the clause before it (`Năm 2016, X đạt …`)
             wide = sent[core.clause_start(sent, cs - 1, max(0, floor)) : a] if cs - 1 > floor else ""
-            subject = core.subject_before(wide, cp, cp.period) if wide else ""
+            subject = core.subject_before(wide, cp, cp.period, borrowed=True) if wide else ""
         per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
         if subject and per and not subject.endswith(per):
             subject += per

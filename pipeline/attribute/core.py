@@ -151,7 +151,7 @@ def noun_phrase_after(after: str, cp: Compiled, max_words: int) -> str:
 def _words_until_stop(window: str, cp: Compiled, max_words: int) -> str:
     out: list[str] = []
     for w in nlp.words(window):
-        if _PUNCT_WORD.match(w) or cp.count_stop.match(w):
+        if _PUNCT_WORD.match(w) or cp.count_stop.match(w) or _DIGIT.search(w):
             break
         out.append(w)
         if len(out) >= max_words:
@@ -228,17 +228,22 @@ def _measure_after_verb(rest: str, cp: Compiled) -> str:
     return rest if len(rest.split()) >= 2 and nlp.has_noun(rest) else ""
 
 
-def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
-    """The noun phrase before the clause's last predicate (`X là 338 tỷ đồng` -> X)."""
+def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowed: bool = False) -> str:
+    """The noun phrase before the clause's last predicate (`X là 338 tỷ đồng` -> X).
+
+    ``borrowed``: the clause is the one before the number's own (`X giảm nhẹ, đạt 98% kế hoạch`);
+    its subject is what stands before its first predicate."""
     text = blank_brackets(left)
     text = drop_reference(text, cp)
     text = periods.sub(" ", text)
     # `giá trị gia tăng`, `mức giảm`, `có thể`: words that hold a predicate without being one
     masked = cp.not_predicate.sub(lambda m: "_" * len(m.group(0)), text)
     preds = list(cp.predicates.finditer(masked))
+    if borrowed:
+        preds = preds[:1]
     if preds:
         last = preds[-1]
-        if not last.group("kept"):
+        if not borrowed and not last.group("kept"):
             named = _measure_after_verb(text[last.end() :], cp)
             if named:
                 # `đạt doanh thu 5 tỷ`, `với tỷ lệ 6%`: the measure is named after the verb; after
@@ -255,7 +260,7 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str]) -> str:
         if len(text.split()) > LONG and earlier:
             # a long run: the noun phrase right before the predicate is its subject
             seg = strip_lead_trail(text[earlier[-1].end() :], cp)
-            if len(seg.split()) >= 2 and nlp.has_noun(seg):
+            if len(seg.split()) >= 2 and nlp.starts_with_noun(seg):
                 text = seg
     restarts = [m for m in cp.restart.finditer(text) if text[m.end() :].strip()]
     if restarts:
@@ -296,7 +301,7 @@ def counted_noun_phrase(span_text: str, unit: str, left: str, after: str, cp: Co
     limit = cp.cfg.subject.count_max_words
     window = " ".join(window.split()[: limit * 2])
     extra = _words_until_stop(window, cp, limit) if window else ""
-    phrase = squash(f"{head} {extra}")
+    phrase = strip_lead_trail(f"{head} {extra}", cp) or head
     if len(extra.split()) <= 1:
         action = _beneficiary_action(left, cp)
         if action:
