@@ -18,6 +18,7 @@ _OLD_TONES = {
 _LISTS = ("Viet74K.txt", "Viet22K.txt", "Viet11K.txt")
 
 
+@lru_cache(maxsize=65536)
 def canon(word: str) -> str:
     """Lower case with the tone mark on the main vowel of ``oa/oe/uy`` (``hoá`` -> ``hóa``)."""
     w = word.lower()
