@@ -131,6 +131,7 @@ class Extractor:
         # a counted noun never starts with a currency or a unit ("150 tỉ đồng tiền" is money)
         first_syllables = {canon(w.split()[0]) for w in [*self.currency_forms(), *cfg.quantity.units] if w.split()}
         self.stop_heads = self.not_nouns | first_syllables
+        self.noun_heads = {w.split()[0] for w in self.nouns if w.split()}
         self.max_syllables = cfg.count.max_syllables
         self.words = dictionary_words() | self.nouns
 
@@ -224,6 +225,12 @@ class Extractor:
         unit, factor = self._unit(rule, gd.get("u"))
         if unit is None:
             return None
+        num_end = max(m.end(g) for g in ("n", "s", "n2", "s2") if gd.get(g) is not None)
+        noun = None
+        if rule.noun:  # first, as most numbers before a word count nothing ("338 tỷ đồng")
+            noun = self._noun(text, num_end)
+            if noun is None:
+                return None
         if not n[0].isdigit() and (sum(ch.isupper() for ch in n) > 1 or (n.lower() == "một" and not s.strip())):
             return None  # "HAI" is a ticker; "một" alone is "a" (GUIDE.md)
         if n.lower() == "một" and rule.kind != "money":
@@ -253,11 +260,7 @@ class Extractor:
                 if unscaled is not None:
                     value = _clean(unscaled * factor)
         start, end = m.span()
-        num_end = max(m.end(g) for g in ("n", "s", "n2", "s2") if gd.get(g) is not None)
-        if rule.noun:
-            noun = self._noun(text, num_end)
-            if noun is None:
-                return None
+        if noun is not None:
             unit, end = noun
         if not self._allowed(rule.kind, text, start, num_end, canon(unit) in self.nouns):
             return None
@@ -301,6 +304,12 @@ class Extractor:
         A listed noun (count.yaml) is taken as it is ("bị can", "chi tiết"); a word from the
         dictionary only when its first syllable is not in ``not_nouns`` and is no currency or unit.
         """
+        head = _SYLLABLE.match(text, pos)
+        if head is None:
+            return None
+        w0 = canon(head.group(1))
+        if w0 in self.stop_heads and w0 not in self.noun_heads:
+            return None
         syl: list[tuple[str, int]] = []
         p = pos
         while len(syl) < self.max_syllables + 2:
