@@ -116,6 +116,8 @@ def _attribute_one(
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
         subject = core.subject_before(left, cp, cp.period)
+        if not subject and not left.strip():
+            subject = core.bracket_owner(sent, cs, max(0, floor), cp)
         if c.kind in ("money", "quantity"):
             # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
             subject = core.noun_phrase_after(after, cp, 4) or subject

@@ -255,6 +255,13 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
         if not text[: last.start()].strip():
             return ""
         cut = last.end() if last.group("kept") else last.start()
+        # `cổ phiếu HPG đã tăng khoảng`, `sẽ tăng với mức`: predicates stacked before the number
+        while not last.group("kept"):
+            ends = [m for m in preds if m.end() <= cut and not masked[m.end() : cut].strip(" ,")]
+            if not ends or not text[: ends[-1].start()].strip():
+                break
+            last = ends[-1]
+            cut = last.start()
         text, masked = text[:cut], masked[:cut]
         earlier = [m for m in preds[:-1] if m.end() <= cut and not m.group("kept")]
         if len(text.split()) > LONG and earlier:
@@ -337,6 +344,19 @@ def list_item_subject(text: str, para_start: int, s0: int, sent: str, cp: Compil
     if not heads:
         return name
     return f"{squash(heads[-1].group('measure'))} của {name}"
+
+
+def bracket_owner(sent: str, cs: int, floor: int, cp: Compiled) -> str:
+    """`dầu nhờn (900 - 4.000 đồng/lít)`, `BIDV (13,47%)`: the name right before the bracket."""
+    if cs < 1 or sent[cs - 1] != "(":
+        return ""
+    start = clause_start(sent, cs - 1, floor)
+    if start <= floor and floor > 0:
+        return ""  # `57,2 triệu USD ở Bắc Mỹ (58,1 …)`: the bracket restates the figure before it
+    head = strip_lead_trail(sent[start : cs - 1], cp)
+    if not head or len(head.split()) > 6 or _DIGIT.search(head):
+        return ""
+    return head if head[0].isupper() or nlp.starts_with_noun(head) else ""
 
 
 def skip_per_unit(sent: str, at: int) -> int:
