@@ -101,7 +101,7 @@ def _attribute_one(
         if not change:
             change = core.change_stated_before(left, cp)
         if not change:
-            change = core.change_noun(sent[core.clause_start(sent, a, 0) : a], cp)
+            change = core.change_noun(sent[core.clause_start(sent, a, 0) : a], cp) if c.kind != "count" else ""
         if not change and prev is not None and prev.change and cp.same_change_end.search(left):
             change = prev.change
     reference = ""
