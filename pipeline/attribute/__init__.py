@@ -124,6 +124,8 @@ def _attribute_one(
         if owner is not None and (not subject or cp.same_change_end.search(left)):
             # `giảm 1,45 điểm tương ứng 0,11%`, `57,2 triệu USD … và 58,1 triệu USD`: the same measure
             subject = owner.subject
+        if not subject and prev is not None and prev.kind == "count" and not left.strip(" ,").count(" "):
+            subject = prev.subject  # `… là 3.269 doanh nghiệp, tăng 114,9%`: the count's change
         if not subject:
             # no noun before the number in its clause: the clause before it (`Năm 2016, X đạt …`)
             wide = sent[core.clause_start(sent, cs - 1, max(0, floor)) : a] if cs - 1 > floor else ""

@@ -150,7 +150,8 @@ class Compiled:
 
     @cached_property
     def ref_stop(self) -> regex.Pattern[str]:
-        return _c(rf"[,;:.!?()\[\]\"“”]|\s-\s|{words_source(self.cfg.reference.stop)}")
+        # a dash ends a reference unless it joins two years (`giai đoạn 2006 - 2008`)
+        return _c(rf"[,;:.!?()\[\]\"“”]|(?<!\d)\s-\s|\s-\s(?!\d)|{words_source(self.cfg.reference.stop)}")
 
     @cached_property
     def ref_bare(self) -> regex.Pattern[str]:

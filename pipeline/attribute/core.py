@@ -21,6 +21,7 @@ _ENDS_LA = regex.compile(r"(?<!\w)là\W*$", regex.V1)
 _DIGIT = regex.compile(r"\d")
 _PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
 _PER_UNIT = regex.compile(r"^\s*/\s*(\w+)")
+_CUE_TO_COPULA = 5  # syllables between a change cue and the `là` that gives its size
 LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
 
@@ -81,9 +82,12 @@ def change_of(left: str, cp: Compiled) -> str:
 
 def change_stated_before(left: str, cp: Compiled) -> str:
     """`thấp hơn giá đề xuất là 150 triệu đồng`: a copula whose clause opens with a change cue."""
-    if not _ENDS_LA.search(left):
+    la = _ENDS_LA.search(left)
+    if not la:
         return ""
     for m in cp.change_anywhere.finditer(left):
+        if len(left[m.end() : la.start()].split()) > _CUE_TO_COPULA:
+            continue  # `cao hơn dự kiến khi xây dựng kế hoạch thu là …`: too far to say the amount
         if m.group("up"):
             return "increase"
         if m.group("down"):
