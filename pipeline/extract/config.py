@@ -80,6 +80,7 @@ class QualifierRule(_Strict):
     qualifier: Literal["exact", "approx", "more_than", "less_than", "at_least", "at_most"]
     before: list[str] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
+    next_claim: str | None = None  # a regex: the next claim after it in its sentence takes the qualifier
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)
 

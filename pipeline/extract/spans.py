@@ -10,7 +10,7 @@ the qualifier and a bracketed sign are read from the words around the span.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,6 @@ _SYLLABLE = regex.compile(r"[ \t]+(\p{Ll}[\p{L}]*)(?![\p{N}-])")
 _WS = regex.compile(r"\s+")
 _DIGIT = regex.compile(r"\d")
 _NEXT_WORD = regex.compile(r"[^\s\d]{1,8}")
-_COMMA_GROUPED = regex.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 @dataclass(slots=True)
@@ -121,6 +120,9 @@ class Extractor:
         self.before_q = regex.compile(r"(?<![\p{L}])(?:" + "|".join(before_alts) + r")[\s(:]*$", FLAGS)
         self.after_q = regex.compile(r"^(?:/[\p{L}]+)?\s*(?:" + "|".join(after_alts) + r")(?![\p{L}])", FLAGS)
         self.from_to = regex.compile(cfg.qualifiers.from_to, FLAGS)
+        self.next_claim = [
+            (q.qualifier, self._compile(q.next_claim, q.id)) for q in cfg.qualifiers.qualifier_rules if q.next_claim
+        ]
         self.tu = regex.compile(r"(?<![\p{L}])từ[\s(]*$", FLAGS)
         self.sign_inc = regex.compile(cfg.qualifiers.change_signs.increase)
         self.sign_dec = regex.compile(cfg.qualifiers.change_signs.decrease)
@@ -184,12 +186,21 @@ class Extractor:
                 g = self._group(rule, m, text)
                 if g is not None:
                     groups.append(g)
-        chosen = _resolve(groups)
+        chosen = sorted(_resolve(groups), key=lambda c: c.start)
         claims: list[Claim] = []
+        previous_end = 0
         for c in chosen:
             sent = sentence_at(sents, c.start)
-            claims.append(self._claim(doc, c, sent))
-        claims.sort(key=lambda c: c.start)
+            claim = self._claim(doc, c, sent)
+            if claim.qualifier == "exact" and self.next_claim:
+                # a word such as "ước" earlier in the sentence, with no claim in between
+                lo = max(previous_end, sent.start if sent else 0)
+                for q, pat in self.next_claim:
+                    if pat.search(text, lo, c.start):
+                        claim = replace(claim, qualifier=q)
+                        break
+            claims.append(claim)
+            previous_end = c.end
         return claims
 
     def _may_match(self, text: str, pos: int, h: regex.Match[str]) -> tuple[bool, ...]:
@@ -225,7 +236,7 @@ class Extractor:
         unit, factor = self._unit(rule, gd.get("u"))
         if unit is None:
             return None
-        num_end = max(m.end(g) for g in ("n", "s", "n2", "s2") if gd.get(g) is not None)
+        num_end = max(m.end(g) for g in ("n", "s", "n2", "s2", "n_of") if gd.get(g) is not None)
         noun = None
         if rule.noun:  # first, as most numbers before a word count nothing ("338 tỷ đồng")
             noun = self._noun(text, num_end)
@@ -245,8 +256,6 @@ class Extractor:
             value = parse_amount(n, low_scale)
         if value is None:
             return None
-        if rule.kind == "count" and not low_scale.strip() and _COMMA_GROUPED.fullmatch(n):
-            value = Decimal(n.replace(",", ""))  # "10,000 học sinh": a count is whole, so ',' groups
         value = _clean(value * factor)
         high = None
         if n2 is not None:
