@@ -101,7 +101,7 @@ class ExclusionRule(_Strict):
     before: str | None = None
     after: str | None = None
     text: str | None = None  # matched against the claim's number
-    keep_listed: bool = False  # a count of a noun listed in count.yaml is kept all the same
+    keep_listed: bool = False  # a count of a listed noun (or after a classifier) is kept all the same
     kinds: list[str] = Field(default_factory=list)  # empty: every kind
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)

@@ -268,10 +268,13 @@ class Extractor:
                 unscaled = parse_amount(n, "")
                 if unscaled is not None:
                     value = _clean(unscaled * factor)
+        if gd.get("n_of") and value > Decimal(gd["n_of"]):
+            return None  # "6/2" is no part of a whole
         start, end = m.span()
         if noun is not None:
             unit, end = noun
-        if not self._allowed(rule.kind, text, start, num_end, canon(unit) in self.nouns):
+        listed = canon(unit) in self.nouns or canon(unit.split(" ", 1)[0]) in self.classifiers
+        if not self._allowed(rule.kind, text, start, num_end, listed):
             return None
         if rule.emit == "pair" and high is not None:
             if rule.max_ratio is not None and (value <= 0 or high / value > Decimal(rule.max_ratio)):
@@ -360,9 +363,10 @@ class Extractor:
                 continue
             if before is not None and before.search(left):
                 return False
-            if after is not None and after.match(text, num_end, min(len(text), num_end + 40)):
+            # sliced, so that "^" in a rule means "right after the number"
+            if after is not None and after.match(text[num_end : num_end + 40]):
                 return False
-            if own is not None and own.match(text, start, num_end):
+            if own is not None and own.match(text[start:num_end]):
                 return False
         return True
 
