@@ -1,8 +1,8 @@
-"""Held-out accuracy: extraction on 8 news articles that no rule was written against.
+"""Held-out accuracy: extraction on 12 news articles that no rule was written against.
 
 The gold (tests/heldout/heldout.gold.jsonl) was annotated by hand from the text, following
-GUIDE.md, before the extractor's output was looked at. The floors below sit a little under the
-figures measured when the set was made, so a change that loses generality fails here even when
+GUIDE.md, before the extractor's output was looked at. The floors below sit under the figures
+measured when the set was made, so a change that loses generality fails here even when
 seed+dev still score perfectly. The matching re-implements ../shared/tools/score.py (that path
 may be absent in CI): a prediction matches a gold claim of the same document when its span
 overlaps the gold number core (first token of the gold span); greedy, one-to-one.
@@ -26,19 +26,20 @@ CORPUS = ROOT / "corpus" / "heldout"
 GOLD = ROOT / "tests" / "heldout" / "heldout.gold.jsonl"
 PREFIX = "heldout/"
 
-# Measured on 2026-11-28 (commit of this file): f1 0.990, precision 0.996, recall 0.983,
-# kind 0.966, value 0.996, unit 1.0, qualifier 0.966, change 0.983, subject 0.696, base 0.996.
+# First measurements, before any rule saw these articles (see /work/notes/heldout_findings.md):
+# 8 baomoi articles f1 0.990, kind 0.966, value 0.996, qualifier 0.966, change 0.983,
+# subject 0.68, base 0.996; 4 dantri articles f1 1.0, subject 0.64, base 0.72-0.98.
 FLOORS = {
-    "precision": 0.96,
-    "recall": 0.95,
-    "f1": 0.96,
-    "kind_acc": 0.93,
-    "value_acc": 0.97,
+    "precision": 0.97,
+    "recall": 0.97,
+    "f1": 0.97,
+    "kind_acc": 0.95,
+    "value_acc": 0.98,
     "unit_acc": 0.97,
-    "qualifier_acc": 0.93,
+    "qualifier_acc": 0.95,
     "change_acc": 0.95,
-    "subject_acc": 0.62,
-    "base_acc": 0.95,
+    "subject_acc": 0.60,
+    "base_acc": 0.90,
 }
 
 Row = Mapping[str, object]
