@@ -56,6 +56,23 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from pipeline.review.app import export_csv
+
+    if args.export:
+        n = export_csv(Path(args.output), Path(args.export))
+        print(f"vnclaims: {n} flags with their decisions -> {args.export}", file=sys.stderr)
+        return 0
+    from pipeline.review.server import serve
+
+    try:
+        serve(Path(args.output), args.host, args.port)
+    except OSError as e:  # port in use, address not available
+        print(f"vnclaims: cannot serve on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="vnclaims", description="Extract and cross-check numeric claims in Vietnamese text."
@@ -81,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of flag messages (default: vi)")
     c.add_argument("--rules", default=None, help="rules folder (default: the project's rules/)")
     c.set_defaults(func=_check)
+    v = sub.add_parser("review", help="review the flags of an output folder in the browser (decisions kept there)")
+    v.add_argument("output", help="output folder of a run")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    v.add_argument("--export", metavar="FILE", default=None, help="write the flags with their decisions to FILE (CSV)")
+    v.set_defaults(func=_review)
     return p
 
 

@@ -1,0 +1,242 @@
+"""Read a run's output folder for the review app and the report: flags, checks, claims, texts.
+
+Everything here is plain data; the HTML is built in the templates, which escape every value.
+The folder is re-read when one of its tables changes (a re-run rewrote it), so a running review
+app follows the pipeline without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import Errors, InputError
+from pipeline.model import CHECK_COLUMNS, FLAG_COLUMNS, KINDS, Check, Claim, Flag
+from pipeline.output import iter_csv, load_text
+
+TABLES = ("flags.csv", "checks.csv", "claims.csv", "errors.csv")
+MAX_PARAGRAPH = 1500  # characters of context around a figure when an article has no line breaks
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One figure inside a passage: offsets relative to the passage's text."""
+
+    start: int
+    end: int
+    claim: Claim
+    involved: bool  # one of the figures the flag is about
+
+    @property
+    def css_kind(self) -> str:
+        return self.claim.kind if self.claim.kind in KINDS else "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A paragraph (or, without the article text, a sentence) with its figures marked."""
+
+    doc_id: str
+    start: int  # offset in the document (-1 when unknown)
+    text: str
+    marks: tuple[Mark, ...]
+    whole_paragraph: bool
+
+    def pieces(self) -> list[tuple[str, Mark | None]]:
+        """The text cut into plain runs and marked runs, in order (for the templates)."""
+        out: list[tuple[str, Mark | None]] = []
+        pos = 0
+        for m in self.marks:
+            if m.start < pos:  # overlapping figures: the first one keeps its mark
+                continue
+            if m.start > pos:
+                out.append((self.text[pos : m.start], None))
+            out.append((self.text[m.start : m.end], m))
+            pos = m.end
+        if pos < len(self.text):
+            out.append((self.text[pos:], None))
+        return out
+
+
+@dataclass
+class Outputs:
+    """One snapshot of an output folder's tables."""
+
+    out_dir: Path
+    flags: list[Flag] = field(default_factory=list)
+    checks: dict[str, Check] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    claims_by_doc: dict[str, list[Claim]] = field(default_factory=dict)
+    checks_by_claim: dict[str, list[Check]] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+    stamp: tuple[tuple[int, int, int], ...] = ()
+    _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _texts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def claim(self, claim_id: str) -> Claim | None:
+        return self.claims.get(claim_id)
+
+    def checks_for(self, flag: Flag) -> list[Check]:
+        """The flag's own check first, then every other check over one of its figures."""
+        out: list[Check] = []
+        seen: set[str] = set()
+        own = self.checks.get(flag.check_id)
+        if own is not None:
+            out.append(own)
+            seen.add(own.check_id)
+        for cid in flag.claim_ids.split():
+            for c in self.checks_by_claim.get(cid, []):
+                if c.check_id not in seen:
+                    seen.add(c.check_id)
+                    out.append(c)
+        return out
+
+    def text(self, doc_id: str) -> str | None:
+        with self._texts_lock:
+            if doc_id in self._texts:
+                return self._texts[doc_id]
+        text = load_text(self.out_dir, doc_id)
+        with self._texts_lock:
+            if len(self._texts) >= 256:  # a page shows at most a few hundred articles
+                self._texts.clear()
+            self._texts[doc_id] = text
+        return text
+
+    def passages(
+        self, claim_ids: Sequence[str], context: Sequence[Claim] = (), sentences: bool = False
+    ) -> list[Passage]:
+        """The paragraphs holding the given figures, with them (and the ``context`` figures) marked.
+
+        Only the figures' sentences with ``sentences=True``, or when the article text is not
+        stored (or no longer matches the claims' offsets).
+        """
+        involved = [c for c in (self.claims.get(i) for i in claim_ids) if c is not None]
+        by_doc: dict[str, list[Claim]] = defaultdict(list)
+        for c in involved:
+            by_doc[c.doc_id].append(c)
+        out: list[Passage] = []
+        for doc_id, claims in by_doc.items():
+            others = [c for c in (context or self.claims_by_doc.get(doc_id, [])) if c.doc_id == doc_id]
+            text = None if sentences else self.text(doc_id)
+            if text is not None and all(text[c.start : c.end] == c.text for c in claims):
+                out += _paragraphs(doc_id, text, claims, others)
+            else:
+                out += _sentences(doc_id, claims, others)
+        return out
+
+    def document(self, doc_id: str) -> Passage | None:
+        """The whole article with every figure marked (None when its text is not stored)."""
+        text = self.text(doc_id)
+        if text is None:
+            return None
+        claims = self.claims_by_doc.get(doc_id, [])
+        marks = tuple(Mark(c.start, c.end, c, False) for c in claims if text[c.start : c.end] == c.text)
+        return Passage(doc_id, 0, text, tuple(sorted(marks, key=lambda m: (m.start, -m.end))), True)
+
+
+def _paragraphs(doc_id: str, text: str, claims: list[Claim], others: list[Claim]) -> list[Passage]:
+    spans: list[tuple[int, int]] = []
+    for c in sorted(claims, key=lambda c: c.start):
+        a = text.rfind("\n", 0, c.start) + 1
+        b = text.find("\n", c.end)
+        b = len(text) if b < 0 else b
+        if b - a > MAX_PARAGRAPH:  # one huge line: keep a window around the figure
+            a = max(a, c.start - MAX_PARAGRAPH // 2)
+            b = min(b, c.end + MAX_PARAGRAPH // 2)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+        else:
+            spans.append((a, b))
+    ids = {c.claim_id for c in claims}
+    out = []
+    for a, b in spans:
+        marks = [
+            Mark(c.start - a, c.end - a, c, c.claim_id in ids)
+            for c in {**{o.claim_id: o for o in others}, **{c.claim_id: c for c in claims}}.values()
+            if a <= c.start and c.end <= b and text[c.start : c.end] == c.text
+        ]
+        marks.sort(key=lambda m: (m.start, -m.end, not m.involved))
+        out.append(Passage(doc_id, a, text[a:b], tuple(marks), True))
+    return out
+
+
+def _sentences(doc_id: str, claims: list[Claim], others: list[Claim]) -> list[Passage]:
+    groups: dict[tuple[int, str], list[Claim]] = defaultdict(list)
+    for c in sorted(claims, key=lambda c: c.start):
+        groups[(c.sentence_start, c.sentence)].append(c)
+    ids = {c.claim_id for c in claims}
+    out = []
+    for (s0, sentence), members in groups.items():
+        pool = {o.claim_id: o for o in others if o.sentence_start == s0 and o.sentence == sentence}
+        pool.update({c.claim_id: c for c in members})
+        marks = []
+        for c in pool.values():
+            a, b = c.start - s0, c.end - s0
+            if s0 >= 0 and 0 <= a <= b <= len(sentence) and sentence[a:b] == c.text:
+                marks.append(Mark(a, b, c, c.claim_id in ids))
+        marks.sort(key=lambda m: (m.start, -m.end, not m.involved))
+        out.append(Passage(doc_id, s0, sentence or " ".join(c.text for c in members), tuple(marks), False))
+    return out
+
+
+def _stamp(out_dir: Path) -> tuple[tuple[int, int, int], ...]:
+    out = []
+    for name in TABLES:
+        try:
+            st = (out_dir / name).stat()
+            out.append((st.st_mtime_ns, st.st_size, st.st_ino))  # inode: atomic writes rename a new file in
+        except FileNotFoundError:
+            out.append((0, -1, 0))
+    return tuple(out)
+
+
+def read_outputs(out_dir: Path | str) -> Outputs:
+    """Read an output folder's tables; an InputError names the folder when it holds no run."""
+    out_dir = Path(out_dir)
+    if not (out_dir / "claims.csv").is_file():
+        raise InputError(Errors.E030.format(path=out_dir))
+    o = Outputs(out_dir, stamp=_stamp(out_dir))
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    for n, row in enumerate(iter_csv(out_dir / "claims.csv"), start=2):
+        try:
+            c = Claim.from_row(row)
+        except (ValueError, ArithmeticError) as e:
+            raise InputError(f"{out_dir / 'claims.csv'}: line {n}: not a claims.csv row: {e}") from e
+        o.claims[c.claim_id] = c
+        by_doc[c.doc_id].append(c)
+    o.claims_by_doc = {d: sorted(cs, key=lambda c: c.start) for d, cs in by_doc.items()}
+    if (out_dir / "checks.csv").is_file():
+        by_claim: dict[str, list[Check]] = defaultdict(list)
+        for row in iter_csv(out_dir / "checks.csv"):
+            ch = Check(**{k: row.get(k) or "" for k in CHECK_COLUMNS})
+            o.checks[ch.check_id] = ch
+            for cid in ch.claim_ids.split():
+                by_claim[cid].append(ch)
+        o.checks_by_claim = dict(by_claim)
+    if (out_dir / "flags.csv").is_file():
+        o.flags = [Flag(**{k: row.get(k) or "" for k in FLAG_COLUMNS}) for row in iter_csv(out_dir / "flags.csv")]
+    if (out_dir / "errors.csv").is_file():
+        o.errors = list(iter_csv(out_dir / "errors.csv"))
+    return o
+
+
+class OutputCache:
+    """The latest snapshot of an output folder, re-read when a table changes (thread-safe)."""
+
+    def __init__(self, out_dir: Path, on_reload: Callable[[Outputs], None] | None = None) -> None:
+        self.out_dir = out_dir
+        self.on_reload = on_reload
+        self._lock = threading.Lock()
+        self._outputs: Outputs | None = None
+
+    def get(self) -> Outputs:
+        with self._lock:
+            if self._outputs is None or self._outputs.stamp != _stamp(self.out_dir):
+                outputs = read_outputs(self.out_dir)
+                if self.on_reload is not None:  # inside the lock: one reload syncs once
+                    self.on_reload(outputs)
+                self._outputs = outputs
+            return self._outputs
