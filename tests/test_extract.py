@@ -91,6 +91,10 @@ def test_claims_are_sorted_and_carry_their_sentence() -> None:
         ("Quốc lộ 1A và Nghị định 15/2021/NĐ-CP, dịch Covid-19.", []),
         ("Hàng nghìn người và hàng chục tỷ đồng.", []),
         ("Lần thứ XIII, năm 2021 - 2025, trong 5 năm.", []),
+        ("Ông A, 45 tuổi, ở số 12 phố Huế, ĐT 0912 345 678.", []),
+        ("Đội tuyển thắng 3-1, xếp hạng 2, ngày 30/4 - 1/5 diễn ra.", []),
+        ("Hàng trăm người, vài chục tỷ đồng, một tỷ phú.", []),
+        ("Công ty chi một trăm linh năm tỷ đồng.", [("một trăm linh năm tỷ đồng", "105000000000")]),
         (
             "Giá mua vào – bán ra 36,70 - 37,02 triệu đồng/lượng.",
             [("36,70", "36700000"), ("37,02 triệu đồng", "37020000")],

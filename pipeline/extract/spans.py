@@ -27,6 +27,7 @@ FLAGS = regex.IGNORECASE | regex.V0
 _SYLLABLE = regex.compile(r"[ \t]+(\p{Ll}[\p{L}]*)(?![\p{N}-])")
 _WS = regex.compile(r"\s+")
 _DIGIT = regex.compile(r"\d")
+_SCALE_ENDS = frozenset((*SCALES, "rưỡi"))
 _NEXT_WORD = regex.compile(r"[^\s\d]{1,8}")
 
 
@@ -169,7 +170,7 @@ class Extractor:
             pos, spelled = a.start(), not a.group().isdigit()
             h = self.head.match(text, pos)
             dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
-            if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in SCALES:
+            if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in _SCALE_ENDS:
                 continue  # but "54 tỷ." is a bare amount and "41 tỷ 951 triệu đồng" one amount
             may = self._may_match(text, pos, h) if h is not None else None
             for i, (rule, pat, ctx, digits_only, plain_start) in enumerate(self.patterns):
