@@ -72,7 +72,7 @@ class Extractor:
         fragments = dict(rules.fragments)
         fragments.update(
             CURRENCY=_fragment_source(list(self.currency_forms())),
-            UNIT=_fragment_source(cfg.quantity.units),
+            UNIT=_unit_source(cfg.quantity.units),
             CLASSIFIER=_fragment_source(cfg.count.classifiers),
             TRIGGER=_fragment_source(cfg.multiplier.triggers),
             QUALIFIER_WORD=_fragment_source(qualifier_words),
@@ -424,6 +424,16 @@ class Extractor:
 def _clean(d: Decimal) -> Decimal:
     """No trailing zeros and no exponent (``75600000000.0`` -> ``75600000000``)."""
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+def _unit_source(units: list[str]) -> str:
+    """Units as an alternation; a one-letter unit keeps its case ("5 g" is grams, "5G" a network)."""
+    short = [u for u in units if len(u) == 1]
+    rest = [u for u in units if len(u) > 1]
+    parts = [_fragment_source(rest)] if rest else []
+    if short:
+        parts.append("(?-i:" + _fragment_source(short) + ")")
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
 
 def _key(word: str) -> str:
