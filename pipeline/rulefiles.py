@@ -115,6 +115,16 @@ def validate_file(path: Path, data: Any, model: type[M]) -> M:
         raise RuleFileError(problems) from e
 
 
+def fragment_source(value: Any) -> str:
+    """The regex a fragment value stands for (a word list becomes an alternation, longest first)."""
+    return _fragment_source(value)
+
+
+def expand_pattern(pattern: str, fragments: dict[str, str], where: str = "") -> str:
+    """Replace ``{NAME}`` references from ``fragments`` (sources as ``fragment_source`` gives them)."""
+    return _expand(pattern, fragments, where, ())
+
+
 def _fragment_source(value: Any) -> str:
     if isinstance(value, list):
         words = sorted({str(w) for w in value}, key=lambda w: (-len(w), w))
