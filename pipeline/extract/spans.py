@@ -1,10 +1,12 @@
 """Find claim spans with the rules of rules/*.yaml and turn each into a Claim.
 
-Each claim rule is one compiled regex (fragments expanded once per RuleSet). Every match becomes a
-candidate: values parsed, unit resolved from the rule's table, exclusions applied. Overlapping
-candidates are then resolved longest first (a range beats its two ends; a count reading "20 tỷ
-năm" loses to nothing because "năm" is a time word and the candidate is dropped before), and
-the qualifier and a bracketed sign are read from the words around the span.
+Every claim rule is a regex (fragments expanded once per RuleSet) that starts at a number. The
+text is scanned once for the places where a number starts (a digit, or a word that begins a
+spelled number); at each, the rules that can match a number of that shape followed by that next
+word (a partial match, cached per shape) are tried. Each match becomes a candidate: values
+parsed, unit resolved from the rule's table, the counted noun read, exclusions applied. Valid
+candidates are resolved longest first (a range beats its two ends; a buy–sell pair beats a range
+by priority), and the qualifier and a bracketed sign are read from the words around the span.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
 import regex
 
+from pipeline.errors import RuleFileError
 from pipeline.extract.config import ClaimRule, ExtractConfig, load_config
 from pipeline.extract.lexicon import canon, dictionary_words
 from pipeline.extract.numbers import SCALES, parse_amount, scale_of
 from pipeline.model import Claim, Document
-from pipeline.rulefiles import RuleSet, _expand, _fragment_source
+from pipeline.rulefiles import RuleSet, expand_pattern, fragment_source
 from pipeline.segment import Span, sentence_at, sentences
 
 FLAGS = regex.IGNORECASE | regex.V0
@@ -71,12 +73,12 @@ class Extractor:
         qualifier_words = [p for q in cfg.qualifiers.qualifier_rules for p in q.before]
         fragments = dict(rules.fragments)
         fragments.update(
-            CURRENCY=_fragment_source(list(self.currency_forms())),
+            CURRENCY=fragment_source(list(self.currency_forms())),
             UNIT=_unit_source(cfg.quantity.units),
-            CLASSIFIER=_fragment_source(cfg.count.classifiers),
-            TRIGGER=_fragment_source(cfg.multiplier.triggers),
-            QUALIFIER_WORD=_fragment_source(qualifier_words),
-            TIME_WORD=_fragment_source(cfg.exclusions.time_words),
+            CLASSIFIER=fragment_source(cfg.count.classifiers),
+            TRIGGER=fragment_source(cfg.multiplier.triggers),
+            QUALIFIER_WORD=fragment_source(qualifier_words),
+            TIME_WORD=fragment_source(cfg.exclusions.time_words),
         )
         self.fragments = fragments
         where = str(rules.directory)
@@ -84,7 +86,7 @@ class Extractor:
         self.before_rule: dict[str, regex.Pattern[str]] = {}
         for rule in cfg.claim_rules():
             pat = self._compile(rule.pattern, f"{where}: {rule.id}")
-            ctx = regex.compile(rule.context) if rule.context else None
+            ctx = self._compile(rule.context, f"{where}: {rule.id}") if rule.context else None
             if rule.before:
                 self.before_rule[rule.id] = self._compile(rule.before, f"{where}: {rule.id}")
             digits_only = not any(tok in rule.pattern for tok in ("{NUMBER}", "{SPELLED", "đôi", "rưỡi"))
@@ -114,23 +116,22 @@ class Extractor:
         before_alts, after_alts = [], []
         for i, q in enumerate(cfg.qualifiers.qualifier_rules):
             if q.before:
-                before_alts.append(f"(?P<q{i}>{_fragment_source(q.before)})")
+                before_alts.append(f"(?P<q{i}>{fragment_source(q.before)})")
             if q.after:
-                after_alts.append(f"(?P<q{i}>{_fragment_source(q.after)})")
+                after_alts.append(f"(?P<q{i}>{fragment_source(q.after)})")
         self.qualifier_names = {f"q{i}": q.qualifier for i, q in enumerate(cfg.qualifiers.qualifier_rules)}
         self.before_q = regex.compile(r"(?<![\p{L}])(?:" + "|".join(before_alts) + r")[\s(:]*$", FLAGS)
         self.after_q = regex.compile(r"^(?:/[\p{L}]+)?\s*(?:" + "|".join(after_alts) + r")(?![\p{L}])", FLAGS)
-        self.from_to = regex.compile(cfg.qualifiers.from_to, FLAGS)
+        self.from_to = self._compile(cfg.qualifiers.from_to, "qualifiers.yaml: from_to")
         self.next_claim = [
             (q.qualifier, self._compile(q.next_claim, q.id)) for q in cfg.qualifiers.qualifier_rules if q.next_claim
         ]
         self.tu = regex.compile(r"(?<![\p{L}])từ[\s(]*$", FLAGS)
-        self.sign_inc = regex.compile(cfg.qualifiers.change_signs.increase)
-        self.sign_dec = regex.compile(cfg.qualifiers.change_signs.decrease)
+        self.sign_inc = self._compile(cfg.qualifiers.change_signs.increase, "qualifiers.yaml: change_signs")
+        self.sign_dec = self._compile(cfg.qualifiers.change_signs.decrease, "qualifiers.yaml: change_signs")
         self.classifiers = {canon(w) for w in cfg.count.classifiers}
         self.nouns = {canon(w) for w in cfg.count.nouns}
         self.not_nouns = {canon(w) for w in cfg.count.not_nouns} | {canon(w) for w in cfg.exclusions.time_words}
-        self.time_words = {canon(w) for w in cfg.exclusions.time_words}
         # a counted noun never starts with a currency or a unit ("150 tỉ đồng tiền" is money)
         first_syllables = {canon(w.split()[0]) for w in [*self.currency_forms(), *cfg.quantity.units] if w.split()}
         self.stop_heads = self.not_nouns | first_syllables
@@ -146,15 +147,10 @@ class Extractor:
         out.extend(self.config.money.subunits)
         return out
 
-    def _expand_fragment(self, pattern: str, where: str) -> str:
-        return _expand(pattern, self.fragments, where, ())
-
     def _compile(self, pattern: str, where: str) -> regex.Pattern[str]:
         try:
-            return regex.compile(_expand(pattern, self.fragments, where, ()), FLAGS)
+            return regex.compile(expand_pattern(pattern, self.fragments, where), FLAGS)
         except regex.error as e:
-            from pipeline.errors import RuleFileError
-
             raise RuleFileError([f"{where}: bad regex {pattern!r}: {e}"]) from e
 
     # ------------------------------------------------------------------ candidates
@@ -430,9 +426,9 @@ def _unit_source(units: list[str]) -> str:
     """Units as an alternation; a one-letter unit keeps its case ("5 g" is grams, "5G" a network)."""
     short = [u for u in units if len(u) == 1]
     rest = [u for u in units if len(u) > 1]
-    parts = [_fragment_source(rest)] if rest else []
+    parts = [fragment_source(rest)] if rest else []
     if short:
-        parts.append("(?-i:" + _fragment_source(short) + ")")
+        parts.append("(?-i:" + fragment_source(short) + ")")
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
 
@@ -473,9 +469,3 @@ def extractor_for(rules: RuleSet) -> Extractor:
     if ex is None:
         ex = _CACHE[key] = Extractor(rules)
     return ex
-
-
-def describe(c: Claim) -> dict[str, Any]:
-    """The scored fields of a claim as strings (tests compare these)."""
-    row = c.row()
-    return {k: row[k] for k in ("text", "kind", "value", "value_max", "unit", "qualifier", "change", "rule_id")}
