@@ -112,6 +112,10 @@ def _attribute_one(
     base = ""
     if c.kind == "percent" and not change:
         base = core.base_of(left, after, cp) or core.ownership_base(sent, left, after, cp)
+        if not base and prev is not None and prev.kind == "percent" and prev.base and not left.strip(" ,"):
+            base = prev.base  # `Vietcombank (chiếm 27,75% tổng dư nợ), BIDV (13,47%)`: the same whole
+        if not base:
+            base = core.share_whole(sent, cs, left, cp)
     if c.kind == "count":
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:

@@ -52,6 +52,8 @@ class BaseRules(_Section):
     not_start: list[str]
     plan_nouns: list[str]
     before: list[str]
+    heads: list[str]
+    share_cues: list[str]
     ownership: list[str]
     ownership_at: list[str]
     strip: list[str]
@@ -165,6 +167,14 @@ class Compiled:
     def base_plan(self) -> regex.Pattern[str]:
         b = self.cfg.base
         return _c(rf"^[\s,]*(?:so\s+với)\s+(?P<np>(?:{words_source(b.plan_nouns)}).*)")
+
+    @cached_property
+    def base_head(self) -> regex.Pattern[str]:
+        return _c(rf"^\s*{words_source(self.cfg.base.heads)}")
+
+    @cached_property
+    def share_end(self) -> regex.Pattern[str]:
+        return _c(rf"{words_source(self.cfg.base.share_cues)}\W*$")
 
     @cached_property
     def from_level(self) -> regex.Pattern[str]:

@@ -147,7 +147,7 @@ def noun_phrase_after(after: str, cp: Compiled, max_words: int) -> str:
     window = " ".join(window.split()[: max_words + 4])
     if not window or not window[0].isalpha() or cp.base_not_start.search(window):
         return ""
-    if not nlp.starts_with_noun(window):
+    if not (cp.base_head.search(window) or nlp.starts_with_noun(window)):
         return ""
     return _words_until_stop(window, cp, max_words)
 
@@ -181,6 +181,32 @@ def ownership_base(sent: str, left: str, after: str, cp: Compiled) -> str:
         part = part[: preds[-1].start()]
     part = squash(blank_brackets(part))
     return part if part and (part[0].isupper() or nlp.has_noun(part)) else ""
+
+
+def share_whole(sent: str, cs: int, left: str, cp: Compiled) -> str:
+    """`Dư nợ chứng khoán tập trung ở nhóm A (chiếm 43,47%)`: the noun phrase opening the clause."""
+    if not cp.share_end.search(left):
+        return ""
+    at = cs - 1 if cs > 0 and sent[cs - 1] == "(" else cs
+    start = clause_start(sent, at, 0)
+    clause = strip_lead_trail(sent[start:at], cp)
+    if not clause:
+        return ""
+    out: list[str] = []
+    syl = clause.split()[:10]
+    if not syl[0].isupper():
+        syl[0] = syl[0][0].lower() + syl[0][1:]  # a sentence-initial capital misleads the tagger
+    head = cp.base_head.search(clause)
+    skip = len(head.group(0).split()) if head else 0  # `dư nợ` read as adjective + verb: trust the list
+    seen = 0
+    for w, t in nlp.tags(" ".join(syl)):
+        seen += len(w.split())
+        if seen > skip and (not (nlp.is_noun(t) or (t in ("A", "E") and out)) or not any(c.isalnum() for c in w)):
+            break
+        out.append(w)
+    if not out:
+        return ""
+    return strip_lead_trail(clause[: len(" ".join(out))], cp)
 
 
 def base_of(left: str, after: str, cp: Compiled) -> str:
