@@ -47,9 +47,10 @@ def test_labels_fields_and_offsets(nlp):
     assert [s.label_ for s in spans] == ["MONEY", "PERCENT", "CARDINAL", "CARDINAL", "QUANTITY"]
     _, claims = marked(MARKED[text])
     for span, claim in zip(spans, claims, strict=True):
-        # whitespace tokens may be wider than the figure ("đồng],"): expand, never cut
-        assert span.start_char <= claim.start and span.end_char >= claim.end
+        # whitespace tokens wider than the figure ("đồng,") are split at its edges
+        assert (span.start_char, span.end_char, span.text) == (claim.start, claim.end, claim.text)
         assert span._.claim.start == claim.start and span._.kind == claim.kind
+    assert doc.text == text  # splitting tokens never changes the text
     money, percent, count = spans[0], spans[1], spans[2]
     assert money._.value == "1" and money._.unit == "VND" and money._.subject == "kinh phí"
     assert money._.period == "Năm 2021"  # as written
@@ -70,6 +71,18 @@ def test_value_is_exact_decimal_text(nlp, monkeypatch):
     doc = nlp(text)
     span = doc.spans["claims"][0]
     assert span._.value == "1500000.5" and span._.value_max == ""
+
+
+def test_without_splitting_spans_expand_to_whole_tokens(tmp_path, monkeypatch):
+    rules = attribution_rules(tmp_path)
+    monkeypatch.setattr(sc, "find_claims", lambda doc, _r: marked(MARKED[doc.text], doc_id=doc.doc_id)[1])
+    pipe = spacy.blank("vi", config=BLANK_VI)
+    pipe.add_pipe("vnclaims", config={"rules_dir": str(rules.directory), "split_tokens": False})
+    text = _text("Doanh thu là [338 tỷ đồng], tăng [12%].")
+    doc = pipe(text)
+    assert [s.text for s in doc.spans["claims"]] == ["338 tỷ đồng,", "12%."]
+    assert [s._.claim.text for s in doc.spans["claims"]] == ["338 tỷ đồng", "12%"]
+    assert len(doc) == len(text.split())
 
 
 def test_text_without_figures_has_an_empty_group(nlp):
