@@ -20,7 +20,7 @@ import jinja2
 from pipeline.model import FLAG_COLUMNS, KINDS, SEVERITIES, Flag, format_decimal
 from pipeline.output import write_csv
 from pipeline.review import db as decisions_db
-from pipeline.review.data import OutputCache, Outputs, read_outputs
+from pipeline.review.data import OutputCache, Outputs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -100,9 +100,9 @@ class ReviewApp:
 
     def __init__(self, out_dir: Path | str) -> None:
         self.out_dir = Path(out_dir).resolve()
-        read_outputs(self.out_dir)  # fail early, naming the folder, when it holds no run
         self.env = environment()
         self.cache = OutputCache(self.out_dir, on_reload=self._sync)
+        self.cache.get()  # fails early, naming the folder, when it holds no run
 
     # --- database ------------------------------------------------------------------------------
 
@@ -135,6 +135,7 @@ class ReviewApp:
     def decide(
         self, flag_id: str, decision: str, note: str, base_version: int | None, client: str = ""
     ) -> dict[str, Any]:
+        self.outputs()  # a flag is on record (to be shown as stale later) before it gets a decision
         with self.db() as conn:
             result = decisions_db.decide(conn, flag_id, decision, note, base_version, client)
         return {
