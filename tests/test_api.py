@@ -78,3 +78,10 @@ def test_extract_text_with_the_real_rules():
     assert [(c.text, c.kind, str(c.value), c.subject) for c in claims] == [
         ("338 tỷ đồng", "money", "338000000000", "Doanh thu")
     ]
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    result = doctest.testmod(api)
+    assert result.attempted >= 2 and result.failed == 0

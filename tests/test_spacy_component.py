@@ -116,3 +116,10 @@ def test_real_extraction_end_to_end():
     assert spans[0].text == "338 tỷ đồng" and spans[0]._.value == "338000000000"
     assert spans[0]._.subject == "tổng kinh phí khuyến công của cả nước"
     assert spans[1]._.change == "increase" and spans[1]._.reference == "năm 2020"
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    result = doctest.testmod(sc, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 4 and result.failed == 0
