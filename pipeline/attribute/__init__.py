@@ -125,9 +125,14 @@ def _attribute_one(
         if c.kind in ("money", "quantity"):
             # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
             subject = core.noun_phrase_after(after, cp, 4) or subject
+        if subject and cp.ref_bare.fullmatch(subject):
+            subject = ""  # `cùng kỳ năm 2020 giảm 3,41%`: a time, not what is measured
         if owner is not None and (not subject or cp.same_change_end.search(left)):
             # `giảm 1,45 điểm tương ứng 0,11%`, `57,2 triệu USD … và 58,1 triệu USD`: the same measure
             subject = owner.subject
+        elif owner is not None and core.is_name(subject) and not core.is_name(owner.subject):
+            # `tỷ lệ đỗ … như Quảng Ninh 96,7%, Cao Bằng 91,39%`: the list's measure of the name
+            subject = f"{core.measure_of(owner.subject)} của {subject}"
         if not subject and prev is not None and prev.kind == "count" and not left.strip(" ,").count(" "):
             subject = prev.subject  # `… là 3.269 doanh nghiệp, tăng 114,9%`: the count's change
         if not subject:

@@ -157,7 +157,7 @@ class Compiled:
 
     @cached_property
     def ref_bare(self) -> regex.Pattern[str]:
-        return _c(rf"^\s*(?P<ref>{words_source(self.cfg.reference.bare)})")
+        return _c(rf"^\s*(?P<ref>{words_source(self.cfg.reference.bare)})\s*")
 
     @cached_property
     def base_not_start(self) -> regex.Pattern[str]:

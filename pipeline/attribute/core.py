@@ -19,6 +19,7 @@ _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
 _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
 _ENDS_LA = regex.compile(r"(?<!\w)là\W*$", regex.V1)
 _DIGIT = regex.compile(r"\d")
+_CLAUSE_COMMA = regex.compile(r",(?!\d)")
 _PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
 _PER_UNIT = regex.compile(r"^\s*/\s*(\w+)")
 _CUE_TO_COPULA = 5  # syllables between a change cue and the `là` that gives its size
@@ -266,9 +267,13 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
     text = blank_brackets(left)
     text = drop_reference(text, cp)
     text = periods.sub(" ", text)
+    parts = _CLAUSE_COMMA.split(text)
+    if not borrowed and len(parts) > 1 and parts[-1].strip():
+        text = parts[-1]  # a period removed from `Ước tính đến hết tháng 5/2017, trị giá đạt …`
     # `giá trị gia tăng`, `mức giảm`, `có thể`: words that hold a predicate without being one
     masked = cp.not_predicate.sub(lambda m: "_" * len(m.group(0)), text)
-    preds = list(cp.predicates.finditer(masked))
+    # a capitalised word inside the clause is part of a name (`Cao Bằng`), not a predicate
+    preds = [m for m in cp.predicates.finditer(masked) if m.group(0).islower() or not text[: m.start()].strip()]
     if borrowed:
         preds = preds[:1]
     if preds:
@@ -278,6 +283,10 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
             if named:
                 # `đạt doanh thu 5 tỷ`, `với tỷ lệ 6%`: the measure is named after the verb; after
                 # `với` it measures what the clause before says (`chi trả cổ tức … với tỷ lệ 6%`)
+                if is_name(named):
+                    # `tỷ lệ đỗ … thấp hơn như Quảng Ninh 96,7%`: the measure before, of the name
+                    before = strip_lead_trail(text[: last.start()], cp)
+                    return f"{before} của {named}" if before and nlp.has_noun(before) else named
                 before = strip_lead_trail(text[: last.start()], cp) if last.group("with") else ""
                 if before and len(before.split()) <= LONG and nlp.has_noun(before):
                     return f"{named} {before}"
@@ -312,7 +321,7 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
             text, syl = tail, tail.split()
     if len(syl) > cp.cfg.subject.max_syllables:
         text = " ".join(syl[: cp.cfg.subject.max_syllables])
-    if text and not nlp.has_noun(text):
+    if text and not cp.base_head.search(text) and not nlp.has_noun(text):
         return ""
     return text
 
@@ -387,6 +396,21 @@ def bracket_owner(sent: str, cs: int, floor: int, cp: Compiled) -> str:
     if not head or len(head.split()) > 6 or _DIGIT.search(head):
         return ""
     return head if head[0].isupper() or nlp.starts_with_noun(head) else ""
+
+
+_NAME = regex.compile(r"^(?:(?:\p{Lu}[\p{L}\d&.-]*|\d[\d.,]*)\s*)+$", regex.V1)
+
+
+def is_name(text: str) -> bool:
+    """A proper name (`Quảng Ninh`, `BIDV`, `Khánh Hòa`): every word capitalised, at most 5."""
+    return bool(text) and len(text.split()) <= 5 and text[0].isupper() and bool(_NAME.match(text))
+
+
+def measure_of(subject: str) -> str:
+    """A list's measure from its first item's subject: without its per-unit or `của <name>`."""
+    subject = regex.sub(r"\s+mỗi\s+\w+$", "", subject)
+    head, sep, name = subject.rpartition(" của ")
+    return head if sep and head and is_name(name) else subject
 
 
 def skip_per_unit(sent: str, at: int) -> int:
