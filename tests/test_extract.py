@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from pipeline.errors import RuleFileError
 from pipeline.extract import find_claims
-from pipeline.ingest import read_document
+from pipeline.extract.spans import extractor_for
+from pipeline.ingest import iter_documents, read_document
 from pipeline.model import Claim, Document
 from pipeline.rulefiles import RuleSet, cached_rules, default_rules_dir, load_rules
 
@@ -123,6 +124,26 @@ def test_any_text_gives_consistent_claims(text: str) -> None:
         assert text[c.start : c.end] == c.text
         assert c.kind in ("money", "percent", "count", "quantity", "multiplier")
         assert c.value_max is None or c.value_max > c.value
+
+
+def test_shortcuts_lose_no_claim_on_the_corpus() -> None:
+    # the fast path tries rules only where a number starts and its next word fits; trying every
+    # rule at every character must give the same claims
+    ex = extractor_for(cached_rules())
+    for doc in (d for d in iter_documents(CORPUS) if isinstance(d, Document)):
+        assert ex.find(doc) == ex.find(doc, exhaustive=True), doc.doc_id
+
+
+PIECES = [*"0123456789.,-–/%() ", "đồng", "tỷ", "triệu", "hai", "mươi", " người", " lần", "gấp ", "USD", " ha"]
+PIECES += ["từ ", " đến ", "\n", "đôi", "ước ", "Năm ", " năm"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=16).map("".join))
+def test_shortcuts_lose_no_claim_on_any_text(text: str) -> None:
+    ex = extractor_for(cached_rules())
+    doc = Document(doc_id="t", text=text)
+    assert ex.find(doc) == ex.find(doc, exhaustive=True)
 
 
 def _copy_rules(tmp_path: Path) -> Path:

@@ -12,6 +12,7 @@ by priority), and the qualifier and a bracketed sign are read from the words aro
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -155,23 +156,26 @@ class Extractor:
 
     # ------------------------------------------------------------------ candidates
 
-    def find(self, doc: Document) -> list[Claim]:
+    def find(self, doc: Document, exhaustive: bool = False) -> list[Claim]:
+        """The claims of ``doc``; ``exhaustive`` tries every rule at every character (slow: tests
+        use it to show that the shortcuts below lose nothing)."""
         text = doc.text
         sents = sentences(text)
         groups: list[Group] = []
         # Every rule's match starts at a number, so each rule is tried only where a number starts:
         # one cheap scan for those places instead of one full scan per rule.
         n_text = len(text)
-        for a in self.anchor.finditer(text):
-            pos, spelled = a.start(), not a.group().isdigit()
-            h = self.head.match(text, pos)
-            dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
-            if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in _SCALE_ENDS:
-                continue  # but "54 tỷ." is a bare amount and "41 tỷ 951 triệu đồng" one amount
+        starts = ((p, True, None) for p in range(n_text)) if exhaustive else self._starts(text)
+        for pos, spelled, h in starts:
+            if not exhaustive:
+                dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
+                if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in _SCALE_ENDS:
+                    continue  # but "54 tỷ." is a bare amount and "41 tỷ 951 triệu đồng" one amount
             may = self._may_match(text, pos, h) if h is not None else None
             for i, (rule, pat, ctx, digits_only, plain_start) in enumerate(self.patterns):
-                if (spelled and digits_only) or (plain_start and (may is None or not may[i])):
-                    continue  # a rule that starts with a plain number needs one, and a fitting next character
+                skip = (spelled and digits_only) or (plain_start and (may is None or not may[i]))
+                if skip and not exhaustive:
+                    continue  # a rule that starts with a plain number needs one, and a fitting next word
                 m = pat.match(text, pos)
                 if m is None:
                     continue
@@ -199,6 +203,12 @@ class Extractor:
             claims.append(claim)
             previous_end = c.end
         return claims
+
+    def _starts(self, text: str) -> Iterator[tuple[int, bool, regex.Match[str] | None]]:
+        """Where a number starts: (offset, spelled?, the number with its scale words or None)."""
+        for a in self.anchor.finditer(text):
+            pos = a.start()
+            yield pos, not a.group().isdigit(), self.head.match(text, pos)
 
     def _may_match(self, text: str, pos: int, h: regex.Match[str]) -> tuple[bool, ...]:
         """Which rules can match a number of this shape followed by this character (cached).
