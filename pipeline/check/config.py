@@ -91,6 +91,7 @@ class RepeatRules(_Strict):
     max_ratio: Decimal
     time_shift: list[str]
     context_coverage: Decimal
+    context_coverage_longer: Decimal
     cross_doc_min_relative: Decimal
     kinds: list[str]
 

@@ -18,10 +18,15 @@ from pipeline.model import Check, Flag
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+def subject_words(subject: str) -> list[str]:
+    """A subject's words, numbers kept: they tell measures apart (`trái phiếu 10 năm` / `15 năm`)."""
+    return regex.findall(r"[\p{L}\p{N}]+(?:[.,]\d+)*", subject.lower())
+
+
 def measure_key(f: Figure, min_syllables: int) -> tuple[str, ...] | None:
     """What a figure measures, normalised; None when too vague to compare."""
     c = f.claim
-    subj = syllables(c.subject)
+    subj = subject_words(c.subject)
     period = " ".join(regex.findall(r"[\p{L}\p{N}]+", c.period.lower()))
     # without a period two values of one measure are usually two moments (a from–to, a plan)
     if len(subj) < min_syllables or c.qualifier == "range" or not period:
@@ -110,13 +115,15 @@ def _close(a: Figure, b: Figure, cr: Compiled) -> bool:
 
 def _same_context(view: DocView, a: Figure, b: Figure, cr: Compiled) -> bool:
     """The two sentences say the same thing in nearly the same words (a restatement, not a list
-    of like items whose names sit anywhere in the sentence)."""
-    need = float(cr.cfg.repeat.context_coverage)
+    of like items whose names sit anywhere in the sentence): the shorter one's words almost all
+    recur in the longer, which may add an attribution (`Theo Sở Công Thương, …`)."""
+    rr = cr.cfg.repeat
     wa = set(syllables(a.claim.sentence, cr.stop)) | view.desc(a, cr)
     wb = set(syllables(b.claim.sentence, cr.stop)) | view.desc(b, cr)
     if not wa or not wb:
         return False
-    return min(len(wa & wb) / len(wa), len(wa & wb) / len(wb)) >= need
+    shorter, longer = sorted((len(wa & wb) / len(wa), len(wa & wb) / len(wb)), reverse=True)
+    return shorter >= float(rr.context_coverage) and longer >= float(rr.context_coverage_longer)
 
 
 def _entity(subject: str) -> bool:
@@ -226,7 +233,7 @@ def lead_repeats(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check
         b = agree[0] if agree else cands[0]
         # words alone often pair a lead figure with a body figure of another period: a conflict is
         # only a failure when the subjects the attribute stage found are the same
-        same_subject = bool(f.claim.subject) and syllables(f.claim.subject) == syllables(b.claim.subject)
+        same_subject = bool(f.claim.subject) and subject_words(f.claim.subject) == subject_words(b.claim.subject)
         # `Một ngày trước đó, … 3.645 ca tử vong`: the body speaks of another moment
         shifted = any(shift.search(_SO_VOI.sub(" ", x.claim.sentence)) for x in (f, b))  # not the reference
         # periods disagree only when both name years and the years differ (`năm nay` is the article's)

@@ -336,18 +336,21 @@ def _complementary(parts: list[Figure], cr: Compiled) -> bool:
         return False
     a, b = parts
 
-    def words(f: Figure) -> str:
-        if a.s0 == b.s0:  # same sentence: each part's own clause
-            return f"{clause_before(f, 90)} {f.claim.text} {clause_after(f, 45)}".lower()
-        return f.claim.sentence.lower()
+    def clause(f: Figure) -> str:
+        return f"{clause_before(f, 90)} {f.claim.text} {clause_after(f, 45)}".lower()
 
-    wa, wb = words(a), words(b)
+    # each part's own clause; parts of two sentences may also be told apart by their whole sentences,
+    # but a long sentence often holds both words (`8 nhóm tăng giá: … tăng 0,53%`, `3 nhóm giảm giá …`)
+    readings = [(clause(a), clause(b))]
+    if a.s0 != b.s0:
+        readings.append((a.claim.sentence.lower(), b.claim.sentence.lower()))
     for x, y in cr.cfg.sum.complements:
         px, py = cr.cue(f"cmp:{x}", [x]), cr.cue(f"cmp:{y}", [y])
-        if (px.search(wa) and py.search(wb) and not py.search(wa) and not px.search(wb)) or (
-            py.search(wa) and px.search(wb) and not px.search(wa) and not py.search(wb)
-        ):
-            return True
+        for wa, wb in readings:
+            if (px.search(wa) and py.search(wb) and not py.search(wa) and not px.search(wb)) or (
+                py.search(wa) and px.search(wb) and not px.search(wa) and not py.search(wb)
+            ):
+                return True
     return False
 
 
