@@ -374,3 +374,38 @@ def test_export_over_http_matches_the_cli_export(tmp_path: Path) -> None:
     with running_server(out) as url:
         status, body = _get(url, "/export.csv")
     assert status == 200 and body == (tmp_path / "cli.csv").read_bytes()
+
+
+def test_an_article_without_line_breaks_shows_the_figures_sentence(tmp_path: Path) -> None:
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from test_review_support import write_store, write_tables
+
+    from pipeline.model import Claim
+
+    filler = "Câu mở đầu không có số. " * 80  # one line far longer than a paragraph on screen
+    target = "Doanh thu đạt 120 tỷ đồng trong quý."
+    text = filler + target + " " + filler
+    start = text.index("120 tỷ đồng")
+    claim = Claim(
+        "long.txt",
+        f"long.txt#{start}",
+        start,
+        start + 11,
+        "120 tỷ đồng",
+        "money",
+        Decimal("120000000000"),
+        None,
+        "VND",
+        "exact",
+        sentence=target,
+        sentence_start=text.index(target),
+    )
+    flag = replace(make_flags()[0], flag_id="f-long", doc_id="long.txt", claim_ids=claim.claim_id)
+    out = tmp_path / "out"
+    write_tables(out, [claim], [], [flag])
+    write_store(out, {"long.txt": text}, [claim])
+    (passage,) = ReviewApp(out).outputs().passages([claim.claim_id])
+    assert passage.text == target and not passage.whole_paragraph
+    assert [(passage.text[m.start : m.end], m.involved) for m in passage.marks] == [("120 tỷ đồng", True)]

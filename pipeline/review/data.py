@@ -138,28 +138,33 @@ class Outputs:
 
 
 def _paragraphs(doc_id: str, text: str, claims: list[Claim], others: list[Claim]) -> list[Passage]:
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bool]] = []  # (start, end, whole paragraph)
     for c in sorted(claims, key=lambda c: c.start):
         a = text.rfind("\n", 0, c.start) + 1
         b = text.find("\n", c.end)
         b = len(text) if b < 0 else b
-        if b - a > MAX_PARAGRAPH:  # one huge line: keep a window around the figure
-            a = max(a, c.start - MAX_PARAGRAPH // 2)
-            b = min(b, c.end + MAX_PARAGRAPH // 2)
+        whole = b - a <= MAX_PARAGRAPH
+        if not whole:  # an article without line breaks: the figure's sentence, or a window around it
+            s0, s1 = c.sentence_start, c.sentence_start + len(c.sentence)
+            if c.sentence and s0 <= c.start and c.end <= s1 and text[s0:s1] == c.sentence:
+                a, b = s0, s1
+            else:
+                a, b = max(a, c.start - MAX_PARAGRAPH // 4), min(b, c.end + MAX_PARAGRAPH // 4)
         if spans and a <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]), spans[-1][2] and whole)
         else:
-            spans.append((a, b))
+            spans.append((a, b, whole))
     ids = {c.claim_id for c in claims}
+    pool = {**{o.claim_id: o for o in others}, **{c.claim_id: c for c in claims}}.values()
     out = []
-    for a, b in spans:
+    for a, b, whole in spans:
         marks = [
             Mark(c.start - a, c.end - a, c, c.claim_id in ids)
-            for c in {**{o.claim_id: o for o in others}, **{c.claim_id: c for c in claims}}.values()
+            for c in pool
             if a <= c.start and c.end <= b and text[c.start : c.end] == c.text
         ]
         marks.sort(key=lambda m: (m.start, -m.end, not m.involved))
-        out.append(Passage(doc_id, a, text[a:b], tuple(marks), True))
+        out.append(Passage(doc_id, a, text[a:b], tuple(marks), whole))
     return out
 
 

@@ -26,8 +26,10 @@
     if (scroll) {
       card.scrollIntoView({ block: "nearest" });
       card.focus({ preventScroll: true });
+      // Remembered only once the editor moves: a fragment set while loading would make the
+      // browser jump to it when the load ends.
+      history.replaceState(null, "", "#" + card.id);
     }
-    history.replaceState(null, "", "#" + card.id);
   }
 
   function show(card, d) {
