@@ -409,3 +409,17 @@ def test_an_article_without_line_breaks_shows_the_figures_sentence(tmp_path: Pat
     (passage,) = ReviewApp(out).outputs().passages([claim.claim_id])
     assert passage.text == target and not passage.whole_paragraph
     assert [(passage.text[m.start : m.end], m.involved) for m in passage.marks] == [("120 tỷ đồng", True)]
+
+
+def test_pages_keep_the_filters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.review.app as app_module
+
+    monkeypatch.setattr(app_module, "PAGE_SIZE", 1)
+    app = ReviewApp(make_output(tmp_path))
+    seen = []
+    for page in (1, 2, 3):
+        html = app.flags_page({"state": ["current"], "page": [str(page)]})
+        seen += re.findall(r'data-flag-id="([^"]+)"', html)
+        assert "state=current&amp;page=" in html  # the page links carry the filters
+    assert sorted(seen) == sorted(f.flag_id for f in make_flags())
+    assert 'rel="next"' not in app.flags_page({"page": ["3"]}) and 'rel="prev"' in app.flags_page({"page": ["9"]})

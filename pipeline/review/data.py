@@ -105,10 +105,8 @@ class Outputs:
             self._texts[doc_id] = text
         return text
 
-    def passages(
-        self, claim_ids: Sequence[str], context: Sequence[Claim] = (), sentences: bool = False
-    ) -> list[Passage]:
-        """The paragraphs holding the given figures, with them (and the ``context`` figures) marked.
+    def passages(self, claim_ids: Sequence[str], sentences: bool = False) -> list[Passage]:
+        """The paragraphs holding the given figures: those marked as involved, the others plainly.
 
         Only the figures' sentences with ``sentences=True``, or when the article text is not
         stored (or no longer matches the claims' offsets).
@@ -119,7 +117,7 @@ class Outputs:
             by_doc[c.doc_id].append(c)
         out: list[Passage] = []
         for doc_id, claims in by_doc.items():
-            others = [c for c in (context or self.claims_by_doc.get(doc_id, [])) if c.doc_id == doc_id]
+            others = self.claims_by_doc.get(doc_id, [])
             text = None if sentences else self.text(doc_id)
             if text is not None and all(text[c.start : c.end] == c.text for c in claims):
                 out += _paragraphs(doc_id, text, claims, others)

@@ -218,6 +218,8 @@ def make_server(out_dir: Path | str, host: str = "127.0.0.1", port: int = 8765) 
 def serve(out_dir: Path | str, host: str = "127.0.0.1", port: int = 8765) -> None:
     server = make_server(out_dir, host, port)
     print(f"vnclaims: reviewing {server.app.out_dir} at {server.url} (Ctrl+C to stop)", file=sys.stderr)
+    if not server.loopback:
+        print(f"vnclaims: listening on {host}: whoever reaches this address can read and decide", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
