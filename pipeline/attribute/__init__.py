@@ -133,6 +133,9 @@ def _attribute_one(
         elif owner is not None and core.is_name(subject) and not core.is_name(owner.subject):
             # `tỷ lệ đỗ … như Quảng Ninh 96,7%, Cao Bằng 91,39%`: the list's measure of the name
             subject = f"{core.measure_of(owner.subject)} của {subject}"
+        elif owner is not None and core.is_list_item(subject, left, cp) and owner.subject != subject:
+            # `thuế nhập khẩu … đối với xăng là 9,31%; dầu diesel 2,57%`: the same measure, another item
+            subject = f"{core.measure_of(owner.subject)} {subject}"
         if not subject and prev is not None and prev.kind == "count" and not left.strip(" ,").count(" "):
             subject = prev.subject  # `… là 3.269 doanh nghiệp, tăng 114,9%`: the count's change
         if not subject:

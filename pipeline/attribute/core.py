@@ -20,6 +20,7 @@ _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\
 _ENDS_LA = regex.compile(r"(?<!\w)là\W*$", regex.V1)
 _DIGIT = regex.compile(r"\d")
 _CLAUSE_COMMA = regex.compile(r",(?!\d)")
+_AFTER_LA = regex.compile(r"(?<!\w)là(?!\w)")
 _PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
 _PER_UNIT = regex.compile(r"^\s*/\s*(\w+)")
 _CUE_TO_COPULA = 5  # syllables between a change cue and the `là` that gives its size
@@ -287,9 +288,14 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
                     # `tỷ lệ đỗ … thấp hơn như Quảng Ninh 96,7%`: the measure before, of the name
                     before = strip_lead_trail(text[: last.start()], cp)
                     return f"{before} của {named}" if before and nlp.has_noun(before) else named
-                before = strip_lead_trail(text[: last.start()], cp) if last.group("with") else ""
-                if before and len(before.split()) <= LONG and nlp.has_noun(before):
-                    return f"{named} {before}"
+                if last.group("with"):
+                    # `chi trả cổ tức … với tỷ lệ 6%`; `… là Công ty Anh Trí với số nợ hơn 3 tỷ đồng`
+                    before = text[: last.start()]
+                    before = strip_lead_trail(_AFTER_LA.split(before)[-1], cp)
+                    if is_name(before):
+                        return f"{named} của {before}"
+                    if before and len(before.split()) <= LONG and nlp.has_noun(before):
+                        return f"{named} {before}"
                 return named
         if not text[: last.start()].strip():
             return ""
@@ -398,12 +404,24 @@ def bracket_owner(sent: str, cs: int, floor: int, cp: Compiled) -> str:
     return head if head[0].isupper() or nlp.starts_with_noun(head) else ""
 
 
-_NAME = regex.compile(r"^(?:(?:\p{Lu}[\p{L}\d&.-]*|\d[\d.,]*)\s*)+$", regex.V1)
-
-
 def is_name(text: str) -> bool:
-    """A proper name (`Quảng Ninh`, `BIDV`, `Khánh Hòa`): every word capitalised, at most 5."""
-    return bool(text) and len(text.split()) <= 5 and text[0].isupper() and bool(_NAME.match(text))
+    """A proper name (`Quảng Ninh`, `BIDV`, `Công ty TNHH Anh Trí`): capitalised first and last,
+    most words capitalised, at most 8 words."""
+    words = text.split()
+    if not words or len(words) > 8 or not words[0][:1].isupper() or not words[-1][:1].isupper():
+        return False
+    return sum(w[:1].isupper() or w[:1].isdigit() for w in words) * 2 > len(words)
+
+
+def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
+    """`; dầu diesel 2,57%`: a short noun phrase, no verb, right before the number — one item of a
+    list whose measure was named with its first item (not a measure itself, like `lợi nhuận`)."""
+    return (
+        0 < len(subject.split()) <= 3
+        and not cp.predicates.search(left)
+        and not cp.base_head.search(subject)
+        and squash(left).lower() == subject.lower()
+    )
 
 
 def measure_of(subject: str) -> str:
