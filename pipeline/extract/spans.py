@@ -102,7 +102,8 @@ class Extractor:
         # (the stdlib `re`, case-sensitive with each word in lower and title case, scans this fastest)
         starts = [w for w in rules.word_lists.get("NUMBER_START", []) if w]
         words = sorted({v for w in starts for v in (w, w[0].upper() + w[1:])}, key=lambda w: (-len(w), w))
-        spelled_start = r"|\b(?:" + "|".join(map(re.escape, words)) + r")\b" if words else ""
+        letter_free = r"(?![^\W\d_])"  # no letter next to it (a digit may be: "gấp đôi0")
+        spelled_start = r"|(?<![^\W\d_])(?:" + "|".join(map(re.escape, words)) + ")" + letter_free if words else ""
         self.anchor = re.compile(r"(?<![\d.,])\d" + spelled_start)
         self.exclusions = [
             (
@@ -167,11 +168,11 @@ class Extractor:
         n_text = len(text)
         starts = ((p, True, None) for p in range(n_text)) if exhaustive else self._starts(text)
         for pos, spelled, h in starts:
-            if not exhaustive:
-                dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
-                if dead and h.group().rstrip().rsplit(None, 1)[-1].lower() not in _SCALE_ENDS:
-                    continue  # but "54 tỷ." is a bare amount and "41 tỷ 951 triệu đồng" one amount
-            may = self._may_match(text, pos, h) if h is not None else None
+            dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
+            # a plain number followed by punctuation, a digit or nothing starts no claim, but
+            # "54 tỷ." is a bare amount, "41 tỷ 951 triệu đồng" one amount, "gấp ba." a ratio
+            dead = dead and h.group().rstrip().rsplit(None, 1)[-1].lstrip("0123456789.,").lower() not in _SCALE_ENDS
+            may = self._may_match(text, pos, h) if h is not None and not dead else None
             for i, (rule, pat, ctx, digits_only, plain_start) in enumerate(self.patterns):
                 skip = (spelled and digits_only) or (plain_start and (may is None or not may[i]))
                 if skip and not exhaustive:
@@ -280,6 +281,8 @@ class Extractor:
         start, end = m.span()
         if noun is not None:
             unit, end = noun
+        if "\n" in text[start:end]:
+            return None  # a claim never runs over a line break
         listed = canon(unit) in self.nouns or canon(unit.split(" ", 1)[0]) in self.classifiers
         if not self._allowed(rule.kind, text, start, num_end, listed):
             return None
