@@ -115,6 +115,10 @@ def test_articles_within_rounding_or_of_other_years_do_not_conflict() -> None:
     checks, flags = check_claims(_extract([CROSS[0].format(a="38"), CROSS[1].format(year="2021", b="39")]), RULES)
     assert [c.status for c in checks if c.relation == "cross_doc"] == ["pass"]
     assert not [f for f in flags if f.rule == "cross_doc"]
+    # far apart (a running total at two dates, or two measures the subject does not tell apart)
+    checks, flags = check_claims(_extract([CROSS[0].format(a="38"), CROSS[1].format(year="2021", b="103")]), RULES)
+    assert [c.status for c in checks if c.relation == "cross_doc"] == ["undetermined"]
+    assert not [f for f in flags if f.rule == "cross_doc"]
     # another year is another measure
     checks, _ = check_claims(_extract([CROSS[0].format(a="38"), CROSS[1].format(year="2022", b="45")]), RULES)
     assert not [c for c in checks if c.relation == "cross_doc"]

@@ -57,6 +57,10 @@ class ShareRules(_Strict):
     alt_coverage: Decimal
     alt_max_width: Decimal
     listed_cues: list[str]
+    rate_cues: list[str]
+    rate_of: list[str]
+    rate_phrase_end: list[str]
+    rate_max_chars: int
 
 
 class ChangeRules(_Strict):

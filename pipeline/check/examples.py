@@ -3,7 +3,7 @@
 The examples in ``rules/checks.yaml`` are written this way so that the checker's rules can be
 tested without the extractor: each bracketed figure becomes a Claim (value, kind, unit, qualifier
 from the words before it) with its sentence. ``[120 triệu USD|subject=kim ngạch;period=2022]``
-sets other columns.
+sets other columns. A range (`[50-90%]`, `[22 đến 40 tỷ đồng]`) keeps its upper end in value_max.
 """
 
 from __future__ import annotations
@@ -53,6 +53,11 @@ def _claim(plain: str, start: int, end: int, surface: str, extra: dict[str, str]
     if number is None:
         raise ValueError(f"no number in [{surface}]")
     rest = surface[surface.find(raw) + len(raw) :].strip()
+    # a range: `50-90%`, `22 đến 40 tỷ đồng`
+    upper = regex.match(r"(?:-|–|đến|tới)\s*(\d+(?:[.,]\d+)*)\s*", rest)
+    top = parse_number(upper.group(1))[1] if upper else None
+    if upper:
+        rest = rest[upper.end() :]
     low = rest.lower()
     power = 0
     for word, p in _SCALES.items():
@@ -60,6 +65,7 @@ def _claim(plain: str, start: int, end: int, surface: str, extra: dict[str, str]
             power, low = p, low[len(word) :].strip()
             break
     value = number * Decimal(10) ** power
+    value_max = top * Decimal(10) ** power if top is not None else None
     if low.startswith("%"):
         kind, unit = "percent", "%"
     elif low in _CURRENCY:
@@ -71,6 +77,8 @@ def _claim(plain: str, start: int, end: int, surface: str, extra: dict[str, str]
         kind = kind if isinstance(kind, str) else kind[0]
     before = plain[max(0, start - 15) : start].lower()
     qualifier = next((q for q, pat in _QUALIFIERS if regex.search(pat + r"\s*$", before)), "exact")
+    if value_max is not None:
+        qualifier = "range"
     s = sentence_at(spans, start)
     return Claim(
         doc_id=doc_id,
@@ -80,7 +88,7 @@ def _claim(plain: str, start: int, end: int, surface: str, extra: dict[str, str]
         text=surface,
         kind=extra.get("kind", kind),
         value=value,
-        value_max=None,
+        value_max=value_max,
         unit=unit,
         qualifier=extra.get("qualifier", qualifier),
         subject=extra.get("subject", ""),

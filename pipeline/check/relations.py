@@ -198,6 +198,7 @@ def _all(view: DocView, cr: Compiled) -> Iterable[Relation]:
     part_of = {p.id: r.roles["total"] for r in sums if "total" in r.roles for p in [*r.parts, *r.roles.values()]}
     yield from _changes(view, cr, used)
     yield from _shares(view, cr, totals, part_of)
+    yield from _named_rates(view, cr)
 
 
 # ---- sums -------------------------------------------------------------------------------------
@@ -690,3 +691,61 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                 alternatives=alts,
                 matched=matched,
             )
+
+
+def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    """`tỷ lệ <part> trên <whole> (là) P%`: the rate names both figures, found by those words
+    anywhere in the article; ranges are kept (`50-90%` of `22 đến 40 tỷ`), as intervals."""
+    sh = cr.cfg.share
+    pat = cr._cache.get("named_rate")
+    if pat is None:
+        from pipeline.check.config import words_pattern
+
+        pat = regex.compile(
+            rf"{words_pattern(sh.rate_cues)}\s+(?P<part>[^,;:()\d]{{2,60}}?)\s+{words_pattern(sh.rate_of)}"
+            rf"\s+(?P<whole>[^,;:()\d]{{2,80}}?)(?=\s+{words_pattern(sh.rate_phrase_end)}|\s*$)",
+            regex.IGNORECASE | regex.V1,
+        )
+        cr._cache["named_rate"] = pat
+    for sent in view.sentences:
+        for i, p in enumerate(sent):
+            if p.claim.kind != "percent" or _is_change(p, cr) or _points(p):
+                continue
+            before = p.before(sh.rate_max_chars)
+            if i > 0 and sent[i - 1].rel_end > p.rel_start - len(before):
+                before = p.claim.sentence[sent[i - 1].rel_end : p.rel_start]  # no figure in between
+            matches = list(pat.finditer(before))
+            if not matches:
+                continue
+            m = matches[-1]
+            part_key = set(syllables(m.group("part"), cr.stop))
+            whole_key = set(syllables(m.group("whole"), cr.stop))
+            if len(part_key) < 2 or len(whole_key) < 2 or part_key <= whole_key or whole_key <= part_key:
+                continue
+            found: dict[str, Figure] = {}
+            for role, key, pairs in (
+                ("whole", whole_key, bigrams(m.group("whole"), cr.stop)),
+                ("part", part_key, bigrams(m.group("part"), cr.stop)),
+            ):
+                other = found.get("whole")
+                scored = [
+                    (*view.score(key, f, cr, pairs), f)
+                    for f in view.figs
+                    if f.claim.kind not in ("percent", "multiplier")
+                    and not _is_change(f, cr)
+                    and (other is None or (f is not other and f.dim == other.dim))
+                ]
+                best = _best(scored, sh.min_coverage, sh.min_margin)
+                if best is None:
+                    break
+                # one figure restated (`giải ngân 20 tỷ` three times): the statement nearest the rate
+                same = [f for cov, _, f in scored if f.value == best.value and cov >= float(sh.min_coverage)]
+                found[role] = min(same, key=lambda f: abs(f.claim.start - p.claim.start))
+            if len(found) == 2:
+                yield Relation(
+                    "share",
+                    "share.named_rate",
+                    view.doc_id,
+                    {"part": found["part"], "whole": found["whole"], "percent": p},
+                    matched=True,
+                )
