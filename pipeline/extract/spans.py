@@ -276,6 +276,8 @@ class Extractor:
                 unscaled = parse_amount(n, "")
                 if unscaled is not None:
                     value = _clean(unscaled * factor)
+        if rule.kind == "multiplier" and value <= 0:
+            return None  # "gấp 0" is no ratio
         if gd.get("n_of") and value > Decimal(gd["n_of"]):
             return None  # "6/2" is no part of a whole
         start, end = m.span()
