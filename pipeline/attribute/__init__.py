@@ -122,12 +122,14 @@ def _attribute_one(
         subject = core.subject_before(left, cp, cp.period)
         if not subject and not left.strip():
             subject = core.bracket_owner(sent, cs, max(0, floor), cp)
-        if c.kind in ("money", "quantity"):
-            # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
-            subject = core.noun_phrase_after(after, cp, 4) or subject
+        # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
+        named = core.noun_phrase_after(after, cp, 4) if c.kind in ("money", "quantity") else ""
+        subject = named or subject
         if subject and cp.ref_bare.fullmatch(subject):
             subject = ""  # `cùng kỳ năm 2020 giảm 3,41%`: a time, not what is measured
-        if owner is not None and (not subject or cp.same_change_end.search(left)):
+        if named:
+            pass
+        elif owner is not None and (not subject or cp.same_change_end.search(left)):
             # `giảm 1,45 điểm tương ứng 0,11%`, `57,2 triệu USD … và 58,1 triệu USD`: the same measure
             subject = owner.subject
         elif owner is not None and core.is_name(subject) and not core.is_name(owner.subject):

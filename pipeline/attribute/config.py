@@ -53,6 +53,7 @@ class BaseRules(_Section):
     plan_nouns: list[str]
     before: list[str]
     heads: list[str]
+    stop: list[str]
     share_cues: list[str]
     ownership: list[str]
     ownership_at: list[str]
@@ -167,6 +168,10 @@ class Compiled:
     def base_plan(self) -> regex.Pattern[str]:
         b = self.cfg.base
         return _c(rf"^[\s,]*(?:so\s+với)\s+(?P<np>(?:{words_source(b.plan_nouns)}).*)")
+
+    @cached_property
+    def base_stop(self) -> regex.Pattern[str]:
+        return _c(rf"^{words_source(self.cfg.base.stop)}$")
 
     @cached_property
     def base_head(self) -> regex.Pattern[str]:

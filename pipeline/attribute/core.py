@@ -143,7 +143,7 @@ def drop_reference(left: str, cp: Compiled) -> str:
 # ---- base --------------------------------------------------------------------------------------
 
 
-def noun_phrase_after(after: str, cp: Compiled, max_words: int) -> str:
+def noun_phrase_after(after: str, cp: Compiled, max_words: int, stop: regex.Pattern[str] | None = None) -> str:
     """The noun phrase that starts ``after`` (underthesea words), or "" when none starts there."""
     window = after[: clause_end(after, 0)]
     window = " ".join(window.split()[: max_words + 4])
@@ -151,13 +151,13 @@ def noun_phrase_after(after: str, cp: Compiled, max_words: int) -> str:
         return ""
     if not (cp.base_head.search(window) or nlp.starts_with_noun(window)):
         return ""
-    return _words_until_stop(window, cp, max_words)
+    return _words_until_stop(window, cp, max_words, stop)
 
 
-def _words_until_stop(window: str, cp: Compiled, max_words: int) -> str:
+def _words_until_stop(window: str, cp: Compiled, max_words: int, stop: regex.Pattern[str] | None = None) -> str:
     out: list[str] = []
     for w in nlp.words(window):
-        if _PUNCT_WORD.match(w) or cp.count_stop.match(w) or _DIGIT.search(w):
+        if _PUNCT_WORD.match(w) or cp.count_stop.match(w) or (stop and stop.match(w)) or _DIGIT.search(w):
             break
         out.append(w)
         if len(out) >= max_words:
@@ -217,7 +217,7 @@ def base_of(left: str, after: str, cp: Compiled) -> str:
     m = cp.base_plan.search(after)
     if m:
         return _until_stop(m.group("np"), cp, 8)
-    np = noun_phrase_after(after, cp, 8)
+    np = noun_phrase_after(after, cp, 8, cp.base_stop)
     if np:
         return np
     hits = list(cp.base_before.finditer(left))
