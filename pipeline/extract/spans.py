@@ -252,7 +252,7 @@ class Extractor:
                 return None
         if not n[0].isdigit() and (sum(ch.isupper() for ch in n) > 1 or (n.lower() == "một" and not s.strip())):
             return None  # "HAI" is a ticker; "một" alone is "a" (GUIDE.md)
-        if n.lower() == "một" and rule.kind != "money":
+        if n.lower() == "một" and rule.kind != "money" and not s.strip():
             return None
         low_scale = s if s.strip() else s2
         if rule.value is not None:
