@@ -139,7 +139,13 @@ def _attribute_one(
             # `thuế nhập khẩu … đối với xăng là 9,31%; dầu diesel 2,57%`: the same measure, another item
             subject = f"{core.measure_of(owner.subject)} {subject}"
         if not subject and prev is not None and prev.kind == "count" and not left.strip(" ,").count(" "):
-            subject = prev.subject  # `… là 3.269 doanh nghiệp, tăng 114,9%`: the count's change
+            # `số doanh nghiệp giải thể là 4.100 doanh nghiệp, tăng 50,8%`: the count's measure
+            p0 = prev.start - s0
+            clause = sent[core.clause_start(sent, p0, 0) : p0]
+            # only when a predicate states the count (`là`, `đạt`, `có`); after another verb
+            # (`hỗ trợ 46 địa phương`) the counted noun is what changed
+            counted = core.subject_before(clause, cp, cp.period) if cp.predicates.search(clause) else ""
+            subject = counted or prev.subject
         if not subject:
             # no noun before the number in its clause: the clause before it (`Năm 2016, X đạt …`)
             wide = sent[core.clause_start(sent, cs - 1, max(0, floor)) : a] if cs - 1 > floor else ""

@@ -76,7 +76,7 @@ def has_noun(text: str) -> bool:
         return False
     if any(w.isupper() and len(w) > 1 and w.isalpha() for w in syl):
         return True  # an acronym names a thing (`CPI`, `GDP`); the tagger calls some of them M
-    if len(syl) > _HEAD or (len(syl) > 1 and syl[0][:1].isupper()):
+    if len(syl) > _HEAD or syl[0][:1].isupper():
         # only short clauses are verbs alone (`ước thực hiện`, `dự kiến`); a longer one has its noun,
         # and one that opens its sentence is what the sentence is about (the tagger, seeing
         # `Lạm phát` without context, calls it a verb)
