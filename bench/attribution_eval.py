@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gold_claims import claim_from_gold
 
-from pipeline.attribute import attribute_claims
+from pipeline.attribute import attribute_claims, nlp
+from pipeline.extract import find_claims
 from pipeline.ingest import iter_documents
 from pipeline.model import Document
 from pipeline.rulefiles import cached_rules
@@ -62,9 +63,11 @@ def main() -> None:
     n = 0
     wrong: list[tuple] = []
     elapsed = 0.0
-    from pipeline.attribute import nlp
 
-    nlp.tags("khởi động"), nlp.words("khởi động")  # load the models outside the timing
+    warm = Document(doc_id="warm", text="Năm 2021, doanh thu đạt 338 tỷ đồng, tăng 12% so với năm 2020.")
+    attribute_claims(warm, find_claims(warm, rules), rules)  # load the models, compile the rules
+    nlp.tags.cache_clear()
+    nlp.words.cache_clear()
     for doc_id, rs in sorted(rows.items()):
         doc = docs[doc_id]
         spans = sentences(doc.text)
