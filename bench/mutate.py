@@ -57,7 +57,8 @@ _NUM = regex.compile(r"\d+(?:[.,]\d+)*")
 def mutations(c: Claim, rng: random.Random) -> list[tuple[str, str, Decimal]]:
     """(kind, new surface text, new value) for one claim."""
     out: list[tuple[str, str, Decimal]] = []
-    for a, b, p in SWAPS:
+    compound = len(regex.findall(r"triệu|tỷ|nghìn|ngàn", c.text)) > 1  # `566 tỷ 384 triệu`: no single word to swap
+    for a, b, p in [] if compound else SWAPS:
         if regex.search(rf"(?<!nghìn ){a}", c.text) and not (a == "tỷ" and "nghìn tỷ" in c.text):
             out.append(("scale", c.text.replace(a, b, 1), c.value * Decimal(10) ** p))
             break

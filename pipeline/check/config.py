@@ -46,6 +46,7 @@ class SumRules(_Strict):
     complements: list[tuple[str, str]]
     closed_list: list[str]
     open_list: list[str]
+    label_trim: list[str]
 
 
 class ShareRules(_Strict):

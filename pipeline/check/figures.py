@@ -124,8 +124,10 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
     if claim.value is None:
         return None
     tol = cr.cfg.tolerance
-    raw, number, decimals = parse_number(claim.text)
-    scale_word = scale_word_of(claim.text, cr) if raw else ""
+    # one figure's span may carry a stray space after its decimal comma (`41, 75 tỷ đồng`)
+    text = regex.sub(r"(?<=\d),\s+(?=\d)", ",", claim.text)
+    raw, number, decimals = parse_number(text)
+    scale_word = scale_word_of(text, cr) if raw else ""
     v = claim.value
     mult = v / number if number else Decimal(1)
     if claim.kind == "count" and tol.exact_counts and not scale_word and decimals == 0:

@@ -249,7 +249,7 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                         view.doc_id,
                         {"total": t},
                         parts,
-                        exhaustive=_complementary(parts, cr) or _closed(parts, cr),
+                        exhaustive=_complementary(parts, cr) or _closed(parts, cr) or _enumerated(t, parts, cr),
                     )
                 elif len(parts) == 1:
                     yield Relation("part_whole", "sum.single_part", view.doc_id, {"total": t, "part": parts[0]})
@@ -328,6 +328,29 @@ def _closed(parts: list[Figure], cr: Compiled) -> bool:
         return False
     tail = parts[-1].after(40)
     return not cr.cue("open_list", rules.open_list).search(tail.split(".")[0])
+
+
+def _enumerated(total: Figure, parts: list[Figure], cr: Compiled) -> bool:
+    """The parts' names were listed together before the total (`tại Thái Bình và Hà Giang, … 41,75 tỷ
+    (trong đó Thái Bình là 25,35 tỷ, Hà Giang là 16,4 tỷ)`): the list covers what the text enumerated."""
+    rules = cr.cfg.sum
+    lead = cr.cue("parts_intro_lead", rules.parts_intro, "start")
+    trim = cr.cue("label_trim", rules.label_trim, "end")
+    labels: list[str] = []
+    for p in parts:
+        label = clause_before(p, 40)
+        label = lead.sub("", regex.sub(r"^[\s,;:(]+", "", label))
+        while (m := trim.search(label)) is not None and m.start() < len(label):
+            label = label[: m.start()]
+        label = regex.sub(r"\s+", " ", label).strip(" ,;:(").lower()
+        if not set(syllables(label, cr.stop)):
+            return False
+        labels.append(label)
+    if len(set(labels)) < len(labels):
+        return False
+    before = regex.sub(r"\s+", " ", total.before()).lower()
+    joined = r"\s*(?:,|;|\bvà\b|\bvới\b)\s*".join(regex.escape(x) for x in labels)
+    return regex.search(rf"(?<![\p{{L}}]){joined}(?![\p{{L}}])", before) is not None
 
 
 def _complementary(parts: list[Figure], cr: Compiled) -> bool:
@@ -647,7 +670,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                     (
                         f
                         for f in reversed(sent[:i])
-                        if f is not part and f.dim == part.dim and whole_before.search(f.before(30))
+                        if f is not part and _same_measure(f, part) and whole_before.search(f.before(30))
                     ),
                     None,
                 )
@@ -691,6 +714,12 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                 alternatives=alts,
                 matched=matched,
             )
+
+
+def _same_measure(whole: Figure, part: Figure) -> bool:
+    """A whole announced by `trong số` may count its members by another noun
+    (`Trong số 203 người ứng cử … có 11 nhân sự …`): counts go with counts."""
+    return whole.dim == part.dim or (whole.claim.kind == part.claim.kind == "count")
 
 
 def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
