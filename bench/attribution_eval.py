@@ -65,6 +65,7 @@ def main() -> None:
     elapsed = 0.0
 
     warm = Document(doc_id="warm", text="Năm 2021, doanh thu đạt 338 tỷ đồng, tăng 12% so với năm 2020.")
+    nlp.load()
     attribute_claims(warm, find_claims(warm, rules), rules)  # load the models, compile the rules
     nlp.tags.cache_clear()
     nlp.words.cache_clear()

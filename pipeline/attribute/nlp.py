@@ -19,7 +19,8 @@ _HEAD = 4  # syllables tagged to find a phrase's head
 _POS_MODEL = "pos_crf_vlsp2013_20230303"
 
 
-def _load() -> dict[str, Callable[..., Any]]:
+def load() -> dict[str, Callable[..., Any]]:
+    """Import underthesea and load its models once (~1 s); the first tagging call does it anyway."""
     if not _FUNCS:
         root = logging.getLogger()
         before = list(root.handlers)
@@ -47,7 +48,7 @@ def words(text: str) -> tuple[str, ...]:
     """Words of ``text`` (syllables of a compound joined by a space), as underthesea segments them."""
     if not text.strip():
         return ()
-    return tuple(_load()["word_tokenize"](text))
+    return tuple(load()["word_tokenize"](text))
 
 
 @lru_cache(maxsize=20000)
@@ -55,7 +56,7 @@ def tags(text: str) -> tuple[tuple[str, str], ...]:
     """(word, POS) pairs of ``text``; N, Np, Nc, Nu, Ny are nouns."""
     if not text.strip():
         return ()
-    f = _load()
+    f = load()
     ws = f["word_tokenize"](text)
     out = f["pos_v2"]([[w] for w in ws])
     return tuple((w, t[2:] if t[:2] in ("B-", "I-") else t) for w, t in zip(ws, out, strict=True))
