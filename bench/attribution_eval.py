@@ -5,7 +5,8 @@
 Claims are built from gold rows (span, kind, value, unit, qualifier; subject/base/change/reference/
 period left empty, except the sign of a bracketed `(+3,13%)`, which extraction sets), run through
 ``attribute_claims``, and compared: subject and base by token-F1 >= 0.5 (base must stay empty where
-gold has none), change exactly. Also prints ms per article of the attribute stage.
+gold has none), change exactly (reference and period, which the scorer does not score, likewise
+by token-F1). Speed: bench/attribution_speed.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import collections
 import json
 import re
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,8 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gold_claims import claim_from_gold
 
-from pipeline.attribute import attribute_claims, nlp
-from pipeline.extract import find_claims
+from pipeline.attribute import attribute_claims
 from pipeline.ingest import iter_documents
 from pipeline.model import Document
 from pipeline.rulefiles import cached_rules
@@ -62,13 +61,7 @@ def main() -> None:
     ok: collections.Counter[str] = collections.Counter()
     n = 0
     wrong: list[tuple] = []
-    elapsed = 0.0
 
-    warm = Document(doc_id="warm", text="Năm 2021, doanh thu đạt 338 tỷ đồng, tăng 12% so với năm 2020.")
-    nlp.load()
-    attribute_claims(warm, find_claims(warm, rules), rules)  # load the models, compile the rules
-    nlp.tags.cache_clear()
-    nlp.words.cache_clear()
     for doc_id, rs in sorted(rows.items()):
         doc = docs[doc_id]
         spans = sentences(doc.text)
@@ -79,9 +72,7 @@ def main() -> None:
             sign = doc.text[c.start - 1 : c.start] if c.start else ""
             ch = {"+": "increase", "-": "decrease"}.get(sign, "") if doc.text[c.start - 2 : c.start - 1] == "(" else ""
             claims.append(replace(c, subject="", base="", change=ch, reference="", period=""))
-        t0 = time.perf_counter()
         got = attribute_claims(doc, claims, rules)
-        elapsed += time.perf_counter() - t0
         for r, g in zip(rs, got, strict=True):
             n += 1
             checks = {
@@ -96,9 +87,6 @@ def main() -> None:
                 if not v:
                     wrong.append((k, doc_id[-12:], r["text"], r.get(k, ""), getattr(g, k)))
     print(f"claims={n} docs={len(rows)} " + " ".join(f"{k}={ok[k] / n:.3f}" for k in ok))
-    total = sum(c for c in (len(v) for v in rows.values()))
-    print(f"attribute stage: {elapsed / len(rows) * 1000:.1f} ms/article, {elapsed / total * 1000:.2f} ms/claim "
-          "(models loaded, window caches cold)")
     shown = [w for w in wrong if not a.field or w[0] == a.field]
     for w in shown[: a.show]:
         print("WRONG", *w, sep=" | ")
