@@ -104,9 +104,15 @@ def _attribute_one(
             change = core.change_noun(sent[core.clause_start(sent, a, 0) : a], cp) if c.kind != "count" else ""
         if not change and prev is not None and prev.change and cp.same_change_end.search(left):
             change = prev.change
+        restated = not left.strip() and sent[cs - 1 : cs] == "(" and not sent[max(0, floor) : cs - 1].strip()
+        if not change and prev is not None and prev.change and restated:
+            change = prev.change  # `giảm 0,137 USD/thùng (0,2%)`: the same change, restated
+    timed_ref = ""
+    if not change:
+        change, timed_ref = core.change_then_time(left, cp)
     reference = ""
     if change or c.kind == "multiplier":
-        reference = core.reference_of(left, after, cp)
+        reference = timed_ref or core.reference_of(left, after, cp)
         if not reference and prev is not None and prev.change == change and prev.reference and not left.strip(" ,"):
             reference = prev.reference
     base = ""

@@ -127,6 +127,16 @@ class Compiled:
         return _c(self.change_end.pattern.removesuffix(r"\W*$"))
 
     @cached_property
+    def change_then_time(self) -> regex.Pattern[str]:
+        """`cao hơn năm 2016 1,7%`: a change cue, then the time it compares with, then the number."""
+        ch, p = self.cfg.change, self.cfg.period
+        times = "|".join(f"(?:{x})" for x in [*p.patterns, p.bare_year, words_source(self.cfg.reference.bare)])
+        return _c(
+            rf"(?:(?P<up>{words_source(ch.increase)})|(?P<down>{words_source(ch.decrease)}))"
+            rf"\s+(?:so\s+với\s+)?(?P<ref>{times})\W*$"
+        )
+
+    @cached_property
     def between_end(self) -> regex.Pattern[str]:
         return _c(rf"{words_source(self.cfg.change.between)}\W*$")
 

@@ -82,6 +82,14 @@ def change_of(left: str, cp: Compiled) -> str:
     return ""
 
 
+def change_then_time(left: str, cp: Compiled) -> tuple[str, str]:
+    """(`increase`, `năm 2016`) for `cao hơn năm 2016 1,7%`; ("", "") otherwise."""
+    m = cp.change_then_time.search(left)
+    if not m:
+        return "", ""
+    return ("increase" if m.group("up") else "decrease"), squash(m.group("ref"))
+
+
 def change_stated_before(left: str, cp: Compiled) -> str:
     """`thấp hơn giá đề xuất là 150 triệu đồng`: a copula whose clause opens with a change cue."""
     la = _ENDS_LA.search(left)
