@@ -125,7 +125,7 @@ def _attribute_one(
     if c.kind == "count":
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
-        subject = core.subject_before(left, cp, cp.period)
+        subject = (core.verb_noun(left, cp) if c.kind == "money" else "") or core.subject_before(left, cp, cp.period)
         if not subject and not left.strip():
             subject = core.bracket_owner(sent, cs, max(0, floor), cp)
         # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it

@@ -63,6 +63,7 @@ class BaseRules(_Section):
 class SubjectRules(_Section):
     predicates: list[str]
     kept_verbs: list[str]
+    verb_nouns: dict[str, str]
     with_words: list[str]
     not_predicates: list[str]
     restart: list[str]
@@ -240,6 +241,10 @@ class Compiled:
     @cached_property
     def list_heading(self) -> regex.Pattern[str]:
         return _c(self.cfg.subject.list_heading)
+
+    @cached_property
+    def verb_noun_end(self) -> regex.Pattern[str]:
+        return _c(rf"(?P<verb>{words_source(list(self.cfg.subject.verb_nouns))})\W*$")
 
     @cached_property
     def restart(self) -> regex.Pattern[str]:

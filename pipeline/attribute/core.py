@@ -19,6 +19,7 @@ _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
 _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
 _ENDS_LA = regex.compile(r"(?<!\w)là\W*$", regex.V1)
 _DIGIT = regex.compile(r"\d")
+_NOUN_MAKER_END = regex.compile(r"(?<!\w)(?:số|khoản|mức|tiền|vốn|sự|việc)\s*$", regex.V1 | regex.IGNORECASE)
 _CLAUSE_COMMA = regex.compile(r",(?!\d)")
 _AFTER_LA = regex.compile(r"(?<!\w)là(?!\w)")
 _PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
@@ -338,6 +339,29 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
     if text and not cp.base_head.search(text) and not nlp.has_noun(text):
         return ""
     return text
+
+
+def verb_noun(left: str, cp: Compiled) -> str:
+    """`người mua có thể đã lỗ đến` -> `khoản lỗ của người mua`: an amount that is a verb's object."""
+    text = left
+    for _ in range(4):
+        m = cp.trail.search(text)
+        if not m or m.start() == len(text):
+            break
+        text = text[: m.start()]
+    m = cp.verb_noun_end.search(text)
+    if not m or _NOUN_MAKER_END.search(text, 0, m.start()):
+        return ""  # `với số nợ hơn 3 tỷ đồng`: already a noun
+    nouns = {" ".join(k.lower().split()): v for k, v in cp.cfg.subject.verb_nouns.items()}
+    noun = nouns.get(" ".join(m.group("verb").lower().split()), "")
+    agent = text[: m.start()]
+    restarts = list(cp.restart.finditer(agent))
+    if restarts:
+        agent = agent[restarts[-1].end() :]
+    agent = strip_lead_trail(agent, cp)
+    if agent and len(agent.split()) <= LONG and (agent[0].isupper() or nlp.has_noun(agent)):
+        return f"{noun} của {agent}"
+    return noun
 
 
 def counted_noun_phrase(span_text: str, unit: str, left: str, after: str, cp: Compiled) -> str:
