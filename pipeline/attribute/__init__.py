@@ -3,11 +3,24 @@
 Contract: ``attribute_claims(doc, claims, rules) -> list[Claim]`` returns the same claims, in the
 same order, with those five fields filled where the text says them.
 
-Cue words are data (``rules/attribution.yaml``); the clause around each number is read with
-rules, and underthesea (word segmentation, POS) runs only on the few words next to a number:
-the counted noun phrase of a count, the noun phrase after a percentage (its base), and a check
-that a subject candidate holds a noun. A clause with no subject of its own (`…, ước thực hiện
-đạt 93,26% kế hoạch năm`) takes the subject of the figure before it in the sentence.
+Cue words are data (``rules/attribution.yaml``, each section with examples and counter-examples
+that tests/test_attribute_rules.py runs). The clause around each number is read with those cues;
+underthesea (word segmentation, the v2.0 POS tagger) runs only on the few words next to a number —
+the counted noun phrase of a count, the noun phrase after an amount or a percentage (what it
+names, or its base), a check that a subject candidate holds a noun — each window once per process,
+a few ms per article in all (bench/attribution_speed.py).
+
+- subject: the noun phrase before the clause's predicate (`X là 338 tỷ đồng`), or the measure a
+  verb names (`đạt doanh thu 5 tỷ`, `với tỷ lệ 6%`); a clause with none of its own (`…, ước thực
+  hiện đạt 93,26% kế hoạch năm`) shares the subject of the figure before it in the sentence;
+  list items take the list's measure of their name (`tỷ lệ đỗ … của Cao Bằng`).
+- change/reference: the change verb right before the number (`tăng 12%`, `giảm thêm gần 10 tỷ`),
+  not a to-level (`tăng lên 5%`, `từ A lên B`); the reference after `so với` / `so`.
+- base: the noun phrase after a percentage, a plan after `so với`, a stake's company, the whole a
+  share (`chiếm`) is of.
+- period: the nearest time expression in the clause, else the sentence, else the one carried
+  from earlier in the paragraph, else the article's lead; relative ones (`năm nay`, `cùng kỳ năm
+  trước`) get their year from ``doc.published`` (`năm nay (2022)`).
 """
 
 from __future__ import annotations
@@ -71,8 +84,7 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
             period = carried.get(pkey) or (before[-1].text if before else "") or lead
         if period:
             period = resolve_relative(period, doc.published, cp.relative, cp.cfg.period.relative_years)
-        new = replace(new, period=period, sentence=sent if not c.sentence else c.sentence,
-                      sentence_start=s0 if c.sentence_start < 0 else c.sentence_start)
+        new = replace(new, period=period, sentence=sent, sentence_start=s0)
         out.append(new)
         if not same:
             owner = None
@@ -90,7 +102,6 @@ def _attribute_one(
     cs = core.clause_start(sent, a, max(0, floor))
     left = sent[cs:a]
     after = sent[b:]
-    # the clause up to the previous claim too, for cues that sit before an earlier figure
     change = c.change
     if not change:
         change = core.change_of(left, cp)
