@@ -141,7 +141,7 @@ def rough(doc: Document, rules: RuleSet | None) -> list[Claim]:
     return attribute_claims(doc, claims, rules)
 
 
-FIXING = ("sum", "share", "change", "times", "direction")
+FIXING = ("sum", "share", "same_whole", "change", "times", "direction")
 
 
 def holding_relations(claims: list[Claim], cr: Compiled) -> dict[str, list[Relation]]:
@@ -238,7 +238,7 @@ def main() -> None:
             print(f"clean flag  {doc}  {f.rule}: {f.message}")
         ids_ok: dict[str, str] = {}
         for ch in checks:
-            if ch.status == "pass" and ch.relation in ("sum", "share", "change", "direction", "times"):
+            if ch.status == "pass" and ch.relation in FIXING:
                 for cid in ch.claim_ids.split():
                     ids_ok.setdefault(cid, ch.relation)
         for r in relations:
@@ -267,7 +267,7 @@ def main() -> None:
             _, flags = check_claims(claims, rules)
             hit = any(target.claim_id in f.claim_ids.split() for f in flags)
             keys = [kind, f"rel:{rel}", "all"]
-            if rel in ("sum", "share", "change", "times"):
+            if rel in ("sum", "share", "same_whole", "change", "times"):
                 keys.append("relations that fix the figure")  # a from–to alone only fixes a direction
                 rels = holding.get((doc, target.claim_id), [])
                 if rels and not detectable(rels, target, new_text, new_value, cr):

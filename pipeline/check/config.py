@@ -62,6 +62,11 @@ class ShareRules(_Strict):
     rate_of: list[str]
     rate_phrase_end: list[str]
     rate_max_chars: int
+    same_whole_min_syllables: int
+    same_whole_slack: Decimal
+    same_whole_max_gap: int
+    same_whole_anaphora: list[str]
+    same_whole_base_end: list[str]
 
 
 class ChangeRules(_Strict):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pipeline.check import messages as M
 from pipeline.check.config import Compiled
-from pipeline.check.figures import INF, Figure
+from pipeline.check.figures import INF, Figure, clause_after
 from pipeline.check.relations import Relation
 from pipeline.check.verify import HUNDRED, Outcome, Scale
 from pipeline.model import Check, Flag, format_decimal
@@ -65,6 +65,9 @@ def make_check(rel: Relation, out: Outcome) -> Check:
                 observed = plain(r["percent"].value)
             else:
                 expected, observed = plain(diff), plain(r["amount"].value)
+        elif rel.kind == "same_whole":
+            expected = plain(r["part"].value / r["percent"].value * HUNDRED) if r["percent"].value else ""
+            observed = plain(r["part2"].value / r["percent2"].value * HUNDRED) if r["percent2"].value else ""
         elif rel.kind == "times":
             expected = plain(r["new"].value / r["old"].value) if r["old"].value else ""
             observed = plain(r["factor"].value)
@@ -133,6 +136,19 @@ def explain(rel: Relation, out: Outcome, lang: str) -> str:
             pct=pct.claim.text,
             ratio=M.amount(ratio, "percent", "%", lang),
             need=fmt(pct.value * whole.value / HUNDRED, whole),
+        )
+    if rel.kind == "same_whole":
+        a, pa, b, pb = r["part"], r["percent"], r["part2"], r["percent2"]
+        return M.text(
+            "same_whole",
+            lang,
+            a=a.claim.text,
+            pa=pa.claim.text,
+            b=b.claim.text,
+            pb=pb.claim.text,
+            whole=clause_after(pa, 60).strip() or pa.claim.base,
+            w1=fmt(a.value / pa.value * HUNDRED, a),
+            w2=fmt(b.value / pb.value * HUNDRED, b),
         )
     if rel.kind == "change" and "old" not in r:
         new, amt, pct = r["new"], r["amount"], r["percent"]

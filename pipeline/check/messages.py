@@ -57,6 +57,10 @@ T = {
     "vi": {
         "share": "{part} chỉ bằng khoảng {ratio} của {whole}, không phải {pct} ({pct} của {whole} là khoảng {need})",
         "sum": "{parts} = {sum}, khác {total} được nêu (lệch {diff})",
+        "same_whole": (
+            "{a} chiếm {pa} và {b} chiếm {pb} của cùng một tổng ({whole}), "
+            "nhưng suy ra hai tổng khác nhau: {w1} và {w2}"
+        ),
         "listed": "các tỷ lệ {parts} cộng lại là {sum}, vượt quá 100%",
         "complementary": "hai phần bù nhau {parts} phải cộng lại thành 100%, nhưng tổng là {sum}",
         "change_percent": (
@@ -97,6 +101,7 @@ T = {
     "en": {
         "share": "{part} is only about {ratio} of {whole}, not {pct} ({pct} of {whole} is about {need})",
         "sum": "{parts} = {sum}, not the {total} stated (off by {diff})",
+        "same_whole": "{a} at {pa} and {b} at {pb} of the same whole ({whole}) imply two wholes: {w1} and {w2}",
         "listed": "the shares {parts} add up to {sum}, more than 100%",
         "complementary": "the two complementary shares {parts} should add up to 100%, but make {sum}",
         "change_percent": (

@@ -197,8 +197,11 @@ def _all(view: DocView, cr: Compiled) -> Iterable[Relation]:
     totals = {r.roles["total"].id for r in sums if "total" in r.roles}
     part_of = {p.id: r.roles["total"] for r in sums if "total" in r.roles for p in [*r.parts, *r.roles.values()]}
     yield from _changes(view, cr, used)
-    yield from _shares(view, cr, totals, part_of)
+    shares = list(_shares(view, cr, totals, part_of))
+    yield from shares
     yield from _named_rates(view, cr)
+    # a whole stated next to its percentage settles it; a whole matched by name may be the wrong one
+    yield from _same_wholes(view, cr, {r.roles["percent"].id for r in shares if not r.matched})
 
 
 # ---- sums -------------------------------------------------------------------------------------
@@ -713,6 +716,51 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                 alt_role="whole",
                 alternatives=alts,
                 matched=matched,
+            )
+
+
+def _same_wholes(view: DocView, cr: Compiled, done: set[str]) -> Iterable[Relation]:
+    """`A … chiếm P% <whole>` and `B … chiếm Q% <whole>` with one named whole never stated:
+    A ÷ P and B ÷ Q are that whole twice, so they must agree. Percentages already checked
+    against a stated whole (``done``) are left out."""
+    sh = cr.cfg.share
+    chiem = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
+    anaphora = cr.cue("same_whole_anaphora", sh.same_whole_anaphora)
+    base_end = cr.cue("same_whole_base_end", sh.same_whole_base_end)
+    groups: dict[tuple[object, ...], list[tuple[Figure, Figure]]] = {}
+    for sent in view.sentences:
+        for i, p in enumerate(sent):
+            if (
+                p.claim.kind != "percent"
+                or p.id in done
+                or _is_change(p, cr)
+                or _points(p)
+                or p.claim.qualifier == "range"
+                or not chiem.search(_strip_qual(p.before(40)))
+            ):
+                continue
+            base = p.claim.base or clause_after(p, 60)
+            cut = base_end.search(base)
+            base = base[: cut.start()] if cut else base
+            words = tuple(syllables(base, cr.stop))
+            if len(set(words)) < sh.same_whole_min_syllables or anaphora.search(base):
+                continue
+            part = next((f for f in reversed(sent[:i]) if f.claim.kind not in ("percent", "multiplier")), None)
+            if part is None or not _level(part, cr) or p.rel_start - part.rel_end > sh.same_whole_max_gap:
+                continue
+            # the years the sentence names up to the part: `Năm 2015, … chiếm 12,3% tổng số thu` is another whole
+            years = frozenset(_years(part.claim.period) | _years(part.claim.sentence[: max(0, part.rel_start)]))
+            groups.setdefault((words, part.dim, years), []).append((part, p))
+    for members in groups.values():
+        for (a, pa), (b, pb) in zip(members, members[1:], strict=False):
+            if a is b:
+                continue
+            yield Relation(
+                "same_whole",
+                "share.same_whole",
+                view.doc_id,
+                {"part": a, "percent": pa, "part2": b, "percent2": pb},
+                matched=True,
             )
 
 

@@ -127,6 +127,14 @@ def evaluate(rel: Relation, cr: Compiled, figs: dict[str, Figure] | None = None)
         return diff, iv(r["amount"])
     if rel.kind == "times":
         return div(iv(r["new"]), iv(r["old"])), iv(r["factor"])
+    if rel.kind == "same_whole":
+        # the whole each share implies; writers truncate percentages, so the first is widened a little
+        w1, w2 = div(iv(r["part"]), iv(r["percent"])), div(iv(r["part2"]), iv(r["percent2"]))
+        if w1 is None or w2 is None:
+            return None, WHOLE
+        k = cr.cfg.share.same_whole_slack
+        w1 = scaled(w1, HUNDRED)
+        return (w1[0] * (1 - k), w1[1] * (1 + k)), scaled(w2, HUNDRED)
     if rel.kind == "direction":
         diff = sub(iv(r["new"]), iv(r["old"]))
         if rel.direction < 0:
@@ -242,6 +250,12 @@ def _needed(rel: Relation, fig: Figure) -> Decimal | None:
                 return v["new"] - d * v["amount"]
             if role == "amount":
                 return d * (v["new"] - v["old"])
+        if rel.kind == "same_whole":
+            if role == "part":
+                return v["percent"] * v["part2"] / v["percent2"]
+            if role == "part2":
+                return v["percent2"] * v["part"] / v["percent"]
+            return None
         if rel.kind == "times":
             if role == "new":
                 return v["old"] * v["factor"]
