@@ -56,6 +56,7 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
     periods = _doc_periods(text, cp)
     starts = [p.start for p in periods]
     lead = _lead_period(periods)
+    spelled: dict[str, str] | None = None  # acronym -> its spelled-out name in this article
     out: list[Claim] = []
     prev: Claim | None = None
     owner: Claim | None = None  # the last figure of the sentence whose subject a later one may share
@@ -75,6 +76,9 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
             item = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
             if item:
                 new = replace(new, subject=item + core.per_unit(text[c.end :], cp))
+        if new.subject.isupper() and " " not in new.subject:
+            spelled = spelled if spelled is not None else core.acronyms(text, cp)
+            new = replace(new, subject=spelled.get(new.subject, new.subject))
         pkey = para.start if para else -1
         period = new.period
         if period:

@@ -25,6 +25,7 @@ _AFTER_LA = regex.compile(r"(?<!\w)là(?!\w)")
 _PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
 _PER_UNIT = regex.compile(r"^\s*/\s*(\w+)")
 _CUE_TO_COPULA = 5  # syllables between a change cue and the `là` that gives its size
+_ACRONYM_WORDS = 6  # syllables of a spelled-out name kept before its acronym
 LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
 
@@ -434,6 +435,21 @@ def bracket_owner(sent: str, cs: int, floor: int, cp: Compiled) -> str:
     if not head or len(head.split()) > 6 or _DIGIT.search(head):
         return ""
     return head if head[0].isupper() or nlp.starts_with_noun(head) else ""
+
+
+_ACRONYM_DEF = regex.compile(r"(?P<long>[^\W\d][\w ]{3,80}?)\s*\((?P<acr>\p{Lu}[\p{Lu}&]{1,7})\)", regex.V1)
+
+
+def acronyms(text: str, cp: Compiled) -> dict[str, str]:
+    """`chỉ số giá tiêu dùng (CPI)` -> {"CPI": "chỉ số giá tiêu dùng (CPI)"}: the article's own
+    spelled-out names, so a bare acronym subject can be given its full name."""
+    out: dict[str, str] = {}
+    for m in _ACRONYM_DEF.finditer(text):
+        acr = m.group("acr")
+        words = strip_lead_trail(m.group("long"), cp).split()[-_ACRONYM_WORDS:]
+        if acr not in out and len(words) >= 2 and all(w.islower() or w[:1].isupper() for w in words):
+            out[acr] = f"{' '.join(words)} ({acr})"
+    return out
 
 
 def is_name(text: str) -> bool:
