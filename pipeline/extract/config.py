@@ -81,6 +81,9 @@ class QualifierRule(_Strict):
     before: list[str] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
     next_claim: str | None = None  # a regex: the next claim after it in its sentence takes the qualifier
+    # a regex matched right after the claim: only then do the `before` words apply, and they win
+    # over every other rule ("thấp hơn 0,23% so với": the size of a difference, exact)
+    if_after: str | None = None
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)
 
@@ -92,6 +95,8 @@ class ChangeSigns(_Strict):
 
 class QualifierFile(_Strict):
     qualifier_rules: list[QualifierRule]
+    # a regex for words between a qualifier and its number that do not hide it ("gần gấp đôi")
+    transparent: str | None = None
     from_to: str
     change_signs: ChangeSigns
 
@@ -103,6 +108,7 @@ class ExclusionRule(_Strict):
     text: str | None = None  # matched against the claim's number
     keep_listed: bool = False  # a count of a listed noun (or after a classifier) is kept all the same
     kinds: list[str] = Field(default_factory=list)  # empty: every kind
+    rules: list[str] = Field(default_factory=list)  # claim rule ids it is limited to; empty: every rule
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)
 

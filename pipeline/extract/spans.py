@@ -117,6 +117,8 @@ class Extractor:
         # one alternation per side; the leftmost match of an end-anchored search is the longest phrase
         before_alts, after_alts = [], []
         for i, q in enumerate(cfg.qualifiers.qualifier_rules):
+            if q.if_after:
+                continue  # conditional words are tried first, on their own (below)
             if q.before:
                 before_alts.append(f"(?P<q{i}>{fragment_source(q.before)})")
             if q.after:
@@ -124,6 +126,17 @@ class Extractor:
         self.qualifier_names = {f"q{i}": q.qualifier for i, q in enumerate(cfg.qualifiers.qualifier_rules)}
         self.before_q = regex.compile(r"(?<![\p{L}])(?:" + "|".join(before_alts) + r")[\s(:]*$", FLAGS)
         self.after_q = regex.compile(r"^(?:/[\p{L}]+)?\s*(?:" + "|".join(after_alts) + r")(?![\p{L}])", FLAGS)
+        self.conditional = [
+            (
+                q.qualifier,
+                regex.compile(r"(?<![\p{L}])(?:" + fragment_source(q.before) + r")[\s(:]*$", FLAGS),
+                self._compile(q.if_after, q.id),
+            )
+            for q in cfg.qualifiers.qualifier_rules
+            if q.if_after and q.before
+        ]
+        transparent = cfg.qualifiers.transparent
+        self.transparent = self._compile(transparent, "qualifiers.yaml: transparent") if transparent else None
         self.from_to = self._compile(cfg.qualifiers.from_to, "qualifiers.yaml: from_to")
         self.next_claim = [
             (q.qualifier, self._compile(q.next_claim, q.id)) for q in cfg.qualifiers.qualifier_rules if q.next_claim
@@ -135,7 +148,9 @@ class Extractor:
         self.nouns = {canon(w) for w in cfg.count.nouns}
         self.not_nouns = {canon(w) for w in cfg.count.not_nouns} | {canon(w) for w in cfg.exclusions.time_words}
         # a counted noun never starts with a currency or a unit ("150 tỉ đồng tiền" is money)
-        first_syllables = {canon(w.split()[0]) for w in [*self.currency_forms(), *cfg.quantity.units] if w.split()}
+        # (only one-word forms: "479 mã" is no "mã lực", "11 nhân sự" no "nhân dân tệ"; a longer
+        # form such as "5 mã lực" is matched whole by its own rule, which then wins by length)
+        first_syllables = {canon(w) for w in [*self.currency_forms(), *cfg.quantity.units] if len(w.split()) == 1}
         self.stop_heads = self.not_nouns | first_syllables
         self.noun_heads = {w.split()[0] for w in self.nouns if w.split()}
         self.max_syllables = cfg.count.max_syllables
@@ -286,7 +301,7 @@ class Extractor:
         if "\n" in text[start:end]:
             return None  # a claim never runs over a line break
         listed = canon(unit) in self.nouns or canon(unit.split(" ", 1)[0]) in self.classifiers
-        if not self._allowed(rule.kind, text, start, num_end, listed):
+        if not self._allowed(rule, text, start, num_end, listed):
             return None
         if rule.emit == "pair" and high is not None:
             if rule.max_ratio is not None and (value <= 0 or high / value > Decimal(rule.max_ratio)):
@@ -368,10 +383,12 @@ class Extractor:
                 return k
         return None
 
-    def _allowed(self, kind: str, text: str, start: int, num_end: int, listed: bool = False) -> bool:
+    def _allowed(self, rule: ClaimRule, text: str, start: int, num_end: int, listed: bool = False) -> bool:
         left = text[max(0, start - 40) : start]
         for r, before, after, own in self.exclusions:
-            if (r.kinds and kind not in r.kinds) or (r.keep_listed and listed):
+            if (r.kinds and rule.kind not in r.kinds) or (r.keep_listed and listed):
+                continue
+            if r.rules and rule.id not in r.rules:
                 continue
             if before is not None and before.search(left):
                 return False
@@ -416,6 +433,13 @@ class Extractor:
         )
 
     def _qualifier(self, left: str, right: str, c: Candidate) -> str:
+        if self.transparent is not None:
+            t = self.transparent.search(left)
+            if t is not None:
+                left = left[: t.start()]
+        for qualifier, before, after in self.conditional:
+            if before.search(left) and after.match(right):
+                return qualifier
         q = "exact"
         m = self.before_q.search(left)
         if m is not None:
