@@ -25,6 +25,7 @@ _AFTER_LA = regex.compile(r"(?<!\w)là(?!\w)")
 _PER_UNIT_OR_CLOSE = regex.compile(r"\s*/\s*\w+|\s*\)")
 _PER_UNIT = regex.compile(r"^\s*/\s*(\w+)")
 _CUE_TO_COPULA = 5  # syllables between a change cue and the `là` that gives its size
+_AGENT_WORDS = 4  # syllables: a longer phrase before the verb is a clause, not the verb's subject
 _ACRONYM_WORDS = 6  # syllables of a spelled-out name kept before its acronym
 LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
@@ -360,7 +361,7 @@ def verb_noun(left: str, cp: Compiled) -> str:
     if restarts:
         agent = agent[restarts[-1].end() :]
     agent = strip_lead_trail(agent, cp)
-    if agent and len(agent.split()) <= LONG and (agent[0].isupper() or nlp.has_noun(agent)):
+    if agent and len(agent.split()) <= _AGENT_WORDS and (agent[0].isupper() or nlp.has_noun(agent)):
         return f"{noun} của {agent}"
     return noun
 
