@@ -13,11 +13,17 @@ flags per clean article (all flags on the unmutated articles).
                                                            # dev + seed + news + checks.yaml examples
     .venv/bin/python bench/mutate.py --extract --clean ../shared/corpus/news   # flags per clean article
 
-Measured (2026-11-28, --extract --rough news, seeds 1–5, 169 articles): planted errors in figures
-of relations that fix the figure (sum, share, change, times) caught 88% (1134/1286); scale
-words swapped 99% (557/562); all mutations including from–to pairs that only fix a direction 69%.
-Flags per clean article 0.05 (8 in 169: the seed's scale slip, 83,3 + 195,4 ≠ 275, the two
-`1.1xx tỷ` car prices, and four in news, two of them real inconsistencies).
+Each planted error in a figure of a relation that fixes it (sum, share, same_whole, change,
+times) is also classed as detectable or not: undetectable when the relation still holds, on the
+intervals written precision allows, with the planted value (`giảm 80 triệu` → `89 triệu` where
+`1,47 tỷ` − `1,39 tỷ` allows 70 … 90 triệu; `gần 16,34 tỷ` → `gần 16,37 tỷ`). Those are
+counted apart, never by loosening tolerances.
+
+Measured (2026-11-28 10:20 UTC, --extract --rough news, seeds 1–5, 156 articles + 18 examples):
+planted errors in relations that fix the figure caught 98.0% (1458/1488) where detectable;
+192 more (11%) fall within the written tolerance (5 of them caught anyway); all together 87.1%
+(1463/1680). Scale words swapped 97.6% (620/635). Flags per clean article 0.05 (8 in 156
+articles: the seed's scale slip, 83,3 + 195,4 ≠ 275, the two `1.1xx tỷ` car prices, four in news).
 """
 
 from __future__ import annotations
