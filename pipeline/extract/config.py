@@ -71,6 +71,8 @@ class CountFile(_Strict):
     max_syllables: int = Field(default=2, ge=1, le=4)
     classifiers: list[str]
     nouns: list[str]
+    # listed nouns that stay whole before a word they begin: "3 triệu người dân" counts "người"
+    whole_nouns: list[str] = Field(default_factory=list)
     not_nouns: list[str]
     claim_rules: list[ClaimRule]
 

@@ -154,6 +154,7 @@ class Extractor:
         self.stop_heads = self.not_nouns | first_syllables
         self.noun_heads = {w.split()[0] for w in self.nouns if w.split()}
         self.max_syllables = cfg.count.max_syllables
+        self.whole_nouns = {canon(w) for w in cfg.count.whole_nouns}
         self.words = dictionary_words() | self.nouns
 
     def currency_forms(self) -> list[str]:
@@ -371,17 +372,27 @@ class Extractor:
 
     def _longest(self, syl: list[tuple[str, int]], first: int) -> int | None:
         words = [canon(w) for w, _ in syl]
+        longest = self.max_syllables + (1 if first == 0 else 0)  # "vận động viên", "nhà khoa học"
         for k in range(min(len(words), first + self.max_syllables + 1), first, -1):
             phrase = " ".join(words[first:k])
             if phrase in self.nouns:
-                return k
+                return k + 1 if self._extends(words, first, k, longest) else k
         if first >= len(words) or words[first] in self.stop_heads:
             return None
-        longest = self.max_syllables + (1 if first == 0 else 0)  # "vận động viên", "nhà khoa học"
         for k in range(min(len(words), first + longest), first, -1):
             if " ".join(words[first:k]) in self.words:
                 return k
         return None
+
+    def _extends(self, words: list[str], first: int, k: int, longest: int) -> bool:
+        """Whether the listed noun words[first:k] begins a word one syllable longer ("3 ca sĩ" is no
+        "ca"), which is not itself cut short ("lượt khách du lịch" keeps "khách")."""
+        phrase = " ".join(words[first:k])
+        if phrase in self.whole_nouns or k >= min(len(words), first + longest):
+            return False
+        if f"{phrase} {words[k]}" not in self.words:
+            return False
+        return k + 1 >= len(words) or " ".join(words[first : k + 2]) not in self.words
 
     def _allowed(self, rule: ClaimRule, text: str, start: int, num_end: int, listed: bool = False) -> bool:
         left = text[max(0, start - 40) : start]
