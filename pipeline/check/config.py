@@ -36,6 +36,7 @@ class Scale(_Strict):
 
 class SumRules(_Strict):
     parts_intro: list[str]
+    parts_intro_gap: int
     total_after_parts: list[str]
     total_words: list[str]
     exhaustive_min_coverage: Decimal

@@ -215,6 +215,18 @@ def _level(f: Figure, cr: Compiled) -> bool:
 def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
     rules = cr.cfg.sum
     intro = cr.cue("parts_intro", rules.parts_intro, "start")
+    # `48.793 ha cao su trong đó …`, `34 tỷ đồng doanh thu, trong đó, …`: a few words naming the total
+    # (no figure, no clause break, no change) may stand between it and the cue
+    named_intro = cr._cache.get("parts_intro_named")
+    if named_intro is None:
+        from pipeline.check.config import words_pattern
+
+        named_intro = regex.compile(
+            rf"^(?![^,]*{words_pattern([*cr.cfg.change.up, *cr.cfg.change.down, *cr.cfg.change.reference])})"
+            rf"[^\d;.:()\[\]]{{1,{rules.parts_intro_gap}}}?[\s,]+{words_pattern(rules.parts_intro)}",
+            regex.IGNORECASE | regex.V1,
+        )
+        cr._cache["parts_intro_named"] = named_intro
     intro_any = cr.cue("parts_intro_any", rules.parts_intro)
     after_cue = cr.cue("total_after_parts", rules.total_after_parts)
     cmp = cr.cue("unstated_ref_any", cr.cfg.change.unstated_reference)
@@ -224,11 +236,13 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 continue
             # total, then `trong đó` / `gồm` and its parts in the same sentence
             nxt = t.after(30)
-            if intro.search(nxt):
+            m_intro = intro.search(nxt) or named_intro.search(t.after(rules.parts_intro_gap + 30))
+            if m_intro:
+                nxt = t.after(m_intro.end())
                 # the list ends at `;`, or at the `)` closing a bracket opened before the cue
                 rest = t.after()
                 stop = len(rest)
-                m_end = regex.search(r"\)" if "(" in nxt[: intro.search(nxt).end()] else r";", rest)
+                m_end = regex.search(r"\)" if "(" in nxt else r";", rest)
                 if m_end:
                     stop = m_end.start()
                 parts: list[Figure] = []
@@ -238,7 +252,7 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                     if p.dim != t.dim or not _level(p, cr):
                         continue
                     span = t.claim.sentence[t.rel_end : p.rel_start]
-                    if span.count("(") - span.count(")") > (1 if "(" in nxt[: intro.search(nxt).end()] else 0):
+                    if span.count("(") - span.count(")") > (1 if "(" in nxt else 0):
                         continue  # inside a bracket that details a part
                     gap = t.claim.sentence[(parts[-1].rel_end if parts else t.rel_end) : p.rel_start]
                     if parts and intro_any.search(regex.sub(r"\([^()]*\)", " ", gap)):
