@@ -8,6 +8,7 @@ explicit is left alone: a wrong relation would become a false flag.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -766,7 +767,7 @@ def _same_wholes(view: DocView, cr: Compiled, done: set[str]) -> Iterable[Relati
             years = frozenset(_years(part.claim.period) | _years(part.claim.sentence[: max(0, part.rel_start)]))
             groups.setdefault((words, part.dim, years), []).append((part, p))
     for members in groups.values():
-        for (a, pa), (b, pb) in zip(members, members[1:], strict=False):
+        for (a, pa), (b, pb) in itertools.pairwise(members):
             if a is b:
                 continue
             yield Relation(
