@@ -11,8 +11,9 @@ measurement runs in a fresh child process, so peak RSS (``ru_maxrss``: the large
 run or one of its workers) belongs to that measurement alone.
 
 A sampled corpus repeats the source articles; copy k of an article has the last digit of every
-number rotated by k, so copies are not byte-identical duplicates (which would make the
-cross-document checks see thousands of identical figures) while costing the same to process.
+number rotated by k (digits glued to letters, as in ``m2`` or ``F0``, are left alone), so copies
+are not byte-identical duplicates (which would make the cross-document checks see thousands of
+identical figures) while costing the same to process.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "corpus", ROOT.parent / "shared" / "corpus" / "news"]
 FLOOR = re.compile(r"\d+(?:[.,]\d+)*")
-DIGITS = re.compile(r"\d+")
+DIGITS = re.compile(r"(?<![^\W_])\d+(?![^\W_])")  # whole digit runs; not in words like m2, F0
 
 
 def build_corpus(n: int, dest: Path, seed: int = 1) -> Path:
