@@ -672,10 +672,19 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
             after_whole = nxt_fig is not None and bool(whole_after.search(_between(p, nxt_fig)))
             if not (cue_end.search(_strip_qual(p.before(40))) or after_whole):
                 continue
-            part = next((f for f in reversed(sent[:i]) if f.claim.kind != "percent" and _level(f, cr)), None)
+            # the part: the nearest level before, not one inside a bracket that details it
+            # (`937 tỷ đồng (vay … 787 tỷ đồng, vay … 150 tỷ đồng) bằng 62,4% …`)
+            part = next(
+                (
+                    f
+                    for f in reversed(sent[:i])
+                    if f.claim.kind != "percent" and _level(f, cr) and not _closed_bracket(_between(f, p))
+                ),
+                None,
+            )
             whole: Figure | None = None
             nxt = sent[i + 1] if i + 1 < len(sent) else None
-            if nxt is not None and nxt.claim.kind != "percent" and whole_after.search(_between(p, nxt)):
+            if nxt is not None and nxt.claim.kind != "percent" and _whole_next(_between(p, nxt), whole_after):
                 whole = nxt
                 if part is not None and part.dim != whole.dim:
                     part = None
@@ -732,6 +741,20 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
                 alternatives=alts,
                 matched=matched,
             )
+
+
+def _closed_bracket(gap: str) -> bool:
+    """The text after a figure closes a bracket it did not open: the figure was inside it."""
+    return gap.count(")") > gap.count("(")
+
+
+_BRACKETED_WHOLE = regex.compile(r"^[^\d;.()\[\]]{2,60}\(\s*$")
+
+
+def _whole_next(gap: str, whole_after: regex.Pattern[str]) -> bool:
+    """The figure after the percentage is its whole: `P% trong tổng số W`, or the named whole
+    with its figure in brackets (`62,4% tổng chi đầu tư phát triển (1,5 nghìn tỷ đồng)`)."""
+    return bool(whole_after.search(gap) or _BRACKETED_WHOLE.search(gap))
 
 
 def _same_wholes(view: DocView, cr: Compiled, done: set[str]) -> Iterable[Relation]:
