@@ -20,7 +20,7 @@ import regex
 
 from pipeline.errors import RuleFileError
 from pipeline.extract.config import ClaimRule, ExtractConfig, load_config
-from pipeline.extract.lexicon import canon, dictionary_words
+from pipeline.extract.lexicon import canon, dictionary_words, first_word
 from pipeline.extract.numbers import SCALES, parse_amount, scale_of
 from pipeline.model import Claim, Document
 from pipeline.rulefiles import RuleSet, expand_pattern, fragment_source
@@ -368,7 +368,19 @@ class Extractor:
                 best = 1  # a classifier alone: "3 nhóm và …"
         if best is None:
             return None
+        if best == 1 and len(syl) > 1 and canon(syl[0][0]) not in self.nouns | self.classifiers:
+            best = self._segmented(syl)
         return " ".join(w for w, _ in syl[:best]).lower(), syl[best - 1][1]
+
+    def _segmented(self, syl: list[tuple[str, int]]) -> int:
+        """Syllables of the counted noun when the word lists know only its first one: the first
+        word as the segmenter reads the next few ("2 cấu phần chính" -> "cấu phần")."""
+        n = min(len(syl), self.max_syllables + 2)
+        word = first_word(" ".join(w.lower() for w, _ in syl[:n])).split()
+        k = len(word)
+        if 1 < k <= self.max_syllables + 1 and [canon(w) for w in word] == [canon(w) for w, _ in syl[:k]]:
+            return k
+        return 1
 
     def _longest(self, syl: list[tuple[str, int]], first: int) -> int | None:
         words = [canon(w) for w, _ in syl]
