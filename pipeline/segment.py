@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import regex
 
 # A boundary: sentence punctuation followed by space and an upper-case letter, quote or digit;
-# "…" and "..." too. Dots inside numbers are never followed by a space.
-_BOUNDARY = regex.compile(r"(?<=[.!?…;])[\"”’)]*\s+(?=[\"“‘(\-–]?\p{Lu}|\d)")
+# "…" and "..." too. Dots inside numbers are never followed by a space. The dot of a title or
+# name abbreviation (`TP. HCM`, `Vol. 2`, `TS. Lê`) ends no sentence.
+_ABBREV = r"TP|Tp|Vol|No|Mr|Mrs|Ms|Dr|St|TS|ThS|PGS|GS|BS|Th\.S"
+_BOUNDARY = regex.compile(rf"(?<=[.!?…;])(?<!(?<!\w)(?:{_ABBREV})\.)[\"”’)]*\s+(?=[\"“‘(\-–]?\p{{Lu}}|\d)")
 _LINE = regex.compile(r"[^\n\r]+")
 
 

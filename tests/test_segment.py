@@ -9,6 +9,8 @@ CASES = [
     ("Doanh thu đạt 1.500 tỷ đồng. Lợi nhuận tăng 93,26%.", ["Doanh thu đạt 1.500 tỷ đồng.", "Lợi nhuận tăng 93,26%."]),
     ("Tiêu đề\n\nĐoạn một có 3,5 ha. Đoạn hai.", ["Tiêu đề", "Đoạn một có 3,5 ha.", "Đoạn hai."]),
     ("Giá 52.17 USD mỗi thùng.", ["Giá 52.17 USD mỗi thùng."]),
+    ("Giá vàng tại TP. HCM tăng. Phim Vol. 2 đạt 6 triệu USD.", ["Giá vàng tại TP. HCM tăng.", "Phim Vol. 2 đạt 6 triệu USD."]),
+    ("Doanh thu 5 tỷ USD. Tp. Hà Nội và TS. Lê Văn A.", ["Doanh thu 5 tỷ USD.", "Tp. Hà Nội và TS. Lê Văn A."]),
 ]
 # fmt: on
 
