@@ -78,6 +78,8 @@ class SubjectRules(_Section):
     list_heading: str
     max_syllables: int
     per_unit_word: str
+    org_heads: list[str]
+    org_max_words: int
 
 
 class PeriodRules(_Section):
@@ -225,6 +227,11 @@ class Compiled:
     @cached_property
     def not_predicate(self) -> regex.Pattern[str]:
         return _c(words_source([*self.cfg.subject.not_predicates, *self.cfg.change.not_change]))
+
+    @cached_property
+    def org_head(self) -> regex.Pattern[str]:
+        # case-sensitive: `Công ty …` opens a name, `công ty này` does not
+        return regex.compile(rf"^{words_source(self.cfg.subject.org_heads)}\s+\S", regex.V1)
 
     @cached_property
     def lead(self) -> regex.Pattern[str]:

@@ -299,14 +299,15 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
                     # `tỷ lệ đỗ … thấp hơn như Quảng Ninh 96,7%`: the measure before, of the name
                     before = strip_lead_trail(text[: last.start()], cp)
                     return f"{before} của {named}" if before and nlp.has_noun(before) else named
-                if last.group("with"):
-                    # `chi trả cổ tức … với tỷ lệ 6%`; `… là Công ty Anh Trí với số nợ hơn 3 tỷ đồng`
-                    before = text[: last.start()]
-                    before = strip_lead_trail(_AFTER_LA.split(before)[-1], cp)
-                    if is_name(before):
-                        return f"{named} của {before}"
-                    if before and len(before.split()) <= LONG and nlp.has_noun(before):
-                        return f"{named} {before}"
+                # `… là Công ty Anh Trí với số nợ hơn 3 tỷ đồng`, `ITA đạt tổng doanh thu 228 tỷ`:
+                # the measure of the name that holds it
+                before = text[: last.start()]
+                before = strip_lead_trail(_AFTER_LA.split(before)[-1], cp)
+                if is_name(before) or is_org(before, cp):
+                    return f"{named} của {before}"
+                if last.group("with") and before and len(before.split()) <= LONG and nlp.has_noun(before):
+                    # `chi trả cổ tức … với tỷ lệ 6%`
+                    return f"{named} {before}"
                 return named
         if not text[: last.start()].strip():
             return ""
@@ -460,6 +461,16 @@ def is_name(text: str) -> bool:
     if not words or len(words) > 8 or not words[0][:1].isupper() or not words[-1][:1].isupper():
         return False
     return sum(w[:1].isupper() or w[:1].isdigit() for w in words) * 2 > len(words)
+
+
+def is_org(text: str, cp: Compiled) -> bool:
+    """An organisation's name (`Công ty TNHH xây dựng công trình Hoàng Hà`): a name head, then
+    words at least half of them capitalised (`… Dịch vụ Hàng hải`), within ``org_max_words``."""
+    m = cp.org_head.match(text)
+    if not m or len(text.split()) > cp.cfg.subject.org_max_words:
+        return False
+    rest = text[m.end() - 1 :].split()
+    return rest[-1][:1].isupper() or sum(w[:1].isupper() or w[:1].isdigit() for w in rest) * 2 >= len(rest)
 
 
 def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
