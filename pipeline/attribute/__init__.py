@@ -44,6 +44,7 @@ __all__ = ["AttributionRules", "attribute_claims", "resolve_relative"]
 _LEAD_CHARS = 400
 _ENDS_TU = regex.compile(r"(?<!\w)từ\W*$", regex.V1)
 _SENTENCE_END = regex.compile(r"[.!?…]\s|\n")
+_LIST_GAP = regex.compile(r"[^.!?…\n]*;\s*")
 
 
 def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list[Claim]:
@@ -68,10 +69,16 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
             sp = sentence_at(sent_spans, c.start)
             s0, sent = (sp.start, sp.text) if sp else (c.start, c.text)
         same = prev is not None and prev.sentence_start == s0 and prev.end <= c.start
+        # `…; trong đó, Khánh Hòa đạt 2.925 tấn; Phú Yên đạt 3.201 tấn`: a list run on after `;`
+        # keeps the measure of the sentence before
+        if not same and owner is not None and prev is not None and prev.end <= s0:
+            same_list = _LIST_GAP.fullmatch(text, prev.end, s0) is not None
+        else:
+            same_list = same
         para = sentence_at(paras, c.start)
         lo, hi = bisect_left(starts, s0), bisect_left(starts, s0 + len(sent))
         in_sent = [Span(p.start - s0, p.end - s0, p.text) for p in periods[lo:hi]]
-        new = _attribute_one(c, sent, s0, prev if same else None, owner if same else None, cp, in_sent)
+        new = _attribute_one(c, sent, s0, prev if same else None, owner if same_list else None, cp, in_sent)
         if not new.subject and new.kind != "count":
             item = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
             if item:
@@ -90,7 +97,7 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
             period = resolve_relative(period, doc.published, cp.relative, cp.cfg.period.relative_years)
         new = replace(new, period=period, sentence=sent, sentence_start=s0)
         out.append(new)
-        if not same:
+        if not same_list:
             owner = None
         if new.kind != "count" and new.subject:
             owner = new
