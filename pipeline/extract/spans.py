@@ -391,7 +391,10 @@ class Extractor:
                 return k + 1 if self._extends(words, first, k, longest) else k
         if first >= len(words) or words[first] in self.stop_heads:
             return None
-        for k in range(min(len(words), first + longest), first, -1):
+        top = min(len(words), first + longest)
+        if any(" ".join(words[first:k]) in self.not_nouns for k in range(first + 2, top + 1)):
+            return None  # "2 phiên liên tiếp": no noun after the classifier
+        for k in range(top, first, -1):
             if " ".join(words[first:k]) in self.words:
                 return k
         return None
