@@ -100,7 +100,9 @@ def _plain(num: str) -> Decimal:
     return Decimal(num)
 
 
-def rebuild_gold(claims: list[Claim], text: str, target: Claim, new_text: str, new_value: Decimal) -> list[Claim]:
+def rebuild_gold(
+    claims: list[Claim], text: str, target: Claim, new_text: str, new_value: Decimal, kind: str = ""
+) -> list[Claim]:
     """Claims of the mutated text, as the gold would give them (offsets after the figure shift)."""
     delta = len(new_text) - len(target.text)
     new_doc = text[: target.start] + new_text + text[target.end :]
@@ -110,6 +112,8 @@ def rebuild_gold(claims: list[Claim], text: str, target: Claim, new_text: str, n
         start, end = c.start, c.end
         if c.claim_id == target.claim_id:
             row = _row(c, start, start + len(new_text), new_text, new_value)
+            if kind == "scale" and c.value_max is not None and c.value:
+                row["value_max"] = c.value_max * new_value / c.value  # one scale word serves both ends
         else:
             if start >= target.end:
                 start, end = start + delta, end + delta
@@ -167,11 +171,14 @@ def holding_relations(claims: list[Claim], cr: Compiled) -> dict[str, list[Relat
     return out
 
 
-def detectable(rels: list[Relation], target: Claim, new_text: str, new_value: Decimal, cr: Compiled) -> bool:
+def detectable(rels: list[Relation], target: Claim, kind: str, new_text: str, new_value: Decimal, cr: Compiled) -> bool:
     """Whether the planted value breaks a relation the clean figure takes part in, on the intervals
     its written precision allows: a digit changed within `hơn`/`gần` or the rounding of another
     member (`34 tỷ` for 33,82) cannot be told from the text."""
-    mutated = replace(target, text=new_text, value=new_value, end=target.start + len(new_text))
+    top = target.value_max
+    if kind == "scale" and top is not None and target.value:
+        top = top * new_value / target.value  # `22 đến 40 tỷ` → `22 đến 40 triệu`: one word scales both ends
+    mutated = replace(target, text=new_text, value=new_value, value_max=top, end=target.start + len(new_text))
     fig = make_figure(mutated, 0, cr)
     if fig is None:
         return True
@@ -269,14 +276,14 @@ def main() -> None:
             elif mode[doc] == "rough":
                 claims = rough(Document(doc_id=doc, text=new_doc), rules if a.attribute else None)
             else:
-                claims = rebuild_gold(by_doc[doc], text, target, new_text, new_value)
+                claims = rebuild_gold(by_doc[doc], text, target, new_text, new_value, kind)
             _, flags = check_claims(claims, rules)
             hit = any(target.claim_id in f.claim_ids.split() for f in flags)
             keys = [kind, f"rel:{rel}", "all"]
             if rel in ("sum", "share", "same_whole", "change", "times"):
                 keys.append("relations that fix the figure")  # a from–to alone only fixes a direction
                 rels = holding.get((doc, target.claim_id), [])
-                if rels and not detectable(rels, target, new_text, new_value, cr):
+                if rels and not detectable(rels, target, kind, new_text, new_value, cr):
                     keys.append("  within written tolerance (undetectable)")
                 else:
                     keys.append("  detectable (breaks the relation)")
