@@ -305,8 +305,9 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
                 before = strip_lead_trail(_AFTER_LA.split(before)[-1], cp)
                 if is_name(before) or is_org(before, cp):
                     return f"{named} của {before}"
-                if last.group("with") and before and len(before.split()) <= LONG and nlp.has_noun(before):
-                    # `chi trả cổ tức … với tỷ lệ 6%`
+                # `chi trả cổ tức … với tỷ lệ 6%`; not across a clause (`… nhưng không hoạt động với doanh số`)
+                short = len(before.split()) <= cp.cfg.subject.max_syllables and not cp.restart.search(before)
+                if last.group("with") and before and short and nlp.has_noun(before):
                     return f"{named} {before}"
                 return named
         if not text[: last.start()].strip():
