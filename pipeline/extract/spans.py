@@ -336,6 +336,8 @@ class Extractor:
             return (_WS.sub(" ", u.strip()).lower() if u else rule.unit), Decimal(1)
         if rule.kind == "multiplier":
             return rule.unit or "lần", Decimal(1)
+        if u:  # a count whose noun the rule captured ("3 NXB")
+            return u.strip().lower(), Decimal(1)
         return rule.unit or "", Decimal(1)
 
     def _noun(self, text: str, pos: int) -> tuple[str, int] | None:
