@@ -19,11 +19,12 @@ intervals written precision allows, with the planted value (`giảm 80 triệu` 
 `1,47 tỷ` − `1,39 tỷ` allows 70 … 90 triệu; `gần 16,34 tỷ` → `gần 16,37 tỷ`). Those are
 counted apart, never by loosening tolerances.
 
-Measured (2026-11-28 10:20 UTC, --extract --rough news, seeds 1–5, 156 articles + 18 examples):
-planted errors in relations that fix the figure caught 98.0% (1458/1488) where detectable;
-192 more (11%) fall within the written tolerance (5 of them caught anyway); all together 87.1%
-(1463/1680). Scale words swapped 97.6% (620/635). Flags per clean article 0.05 (8 in 156
-articles: the seed's scale slip, 83,3 + 195,4 ≠ 275, the two `1.1xx tỷ` car prices, four in news).
+Measured (2026-11-28 10:24 UTC, HEAD, --extract --rough news, seeds 1–5, 156 articles + 20
+examples): planted errors in relations that fix the figure caught 97.9% (1622/1656) where
+detectable; 212 more (11%: 134 last-digit, 61 other digit, 12 percentage, 5 scale changes) fall
+within the written tolerance, none caught; all together 86.8% (1622/1868). Scale words swapped
+97.8% (660/675). Flags per clean article 0.05 (8 in 156 articles: the seed's scale slip,
+83,3 + 195,4 ≠ 275, the two `1.1xx tỷ` car prices, four in news of which three are real slips).
 """
 
 from __future__ import annotations
