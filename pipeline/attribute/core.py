@@ -282,6 +282,11 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
     parts = _CLAUSE_COMMA.split(text)
     if not borrowed and len(parts) > 1 and parts[-1].strip():
         text = parts[-1]  # a period removed from `Ước tính đến hết tháng 5/2017, trị giá đạt …`
+    if borrowed:
+        # `do phần lớn diện tích là cá tra nên sản lượng không giảm`: the clause after the link
+        restarts = [m for m in cp.restart.finditer(text) if text[m.end() :].strip()]
+        if restarts:
+            text = text[restarts[-1].end() :]
     # `giá trị gia tăng`, `mức giảm`, `có thể`: words that hold a predicate without being one
     masked = cp.not_predicate.sub(lambda m: "_" * len(m.group(0)), text)
     # a capitalised word inside the clause is part of a name (`Cao Bằng`), not a predicate
