@@ -86,6 +86,7 @@ class QualifierRule(_Strict):
     # a regex matched right after the claim: only then do the `before` words apply, and they win
     # over every other rule ("thấp hơn 0,23% so với": the size of a difference, exact)
     if_after: str | None = None
+    kinds: list[str] = Field(default_factory=list)  # with if_after: the claim kinds it applies to; empty: all
     examples: list[Example] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)
 

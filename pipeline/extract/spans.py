@@ -129,6 +129,7 @@ class Extractor:
         self.conditional = [
             (
                 q.qualifier,
+                frozenset(q.kinds),
                 regex.compile(r"(?<![\p{L}])(?:" + fragment_source(q.before) + r")[\s(:]*$", FLAGS),
                 self._compile(q.if_after, q.id),
             )
@@ -465,18 +466,20 @@ class Extractor:
             t = self.transparent.search(left)
             if t is not None:
                 left = left[: t.start()]
-        for qualifier, before, after in self.conditional:
-            if before.search(left) and after.match(right):
+        for qualifier, kinds, before, after in self.conditional:
+            if (not kinds or c.kind in kinds) and before.search(left) and after.match(right):
                 return qualifier
         q = "exact"
         m = self.before_q.search(left)
+        lone_tu = False
         if m is not None:
             name = next(k for k, v in m.groupdict().items() if v is not None)
             q = self.qualifier_names[name]
+            lone_tu = q == "at_least" and self.tu.search(left) is not None
             from_to = c.rule.emit == "pair" or bool(self.from_to.match(right))
-            if q == "at_least" and from_to and self.tu.search(left):
+            if lone_tu and from_to:
                 q = "exact"  # "giảm từ 20 tỷ … còn 10 tỷ": a from-to change; a buy–sell pair
-        if q == "exact":
+        if q == "exact" or lone_tu:  # "từ 5 triệu đồng trở xuống": the phrase after decides
             a = self.after_q.match(right)
             if a is not None:
                 name = next(k for k, v in a.groupdict().items() if v is not None)
