@@ -370,7 +370,27 @@ def verb_noun(left: str, cp: Compiled) -> str:
     agent = strip_lead_trail(agent, cp)
     if agent and len(agent.split()) <= _AGENT_WORDS and (agent[0].isupper() or nlp.has_noun(agent)):
         return f"{noun} của {agent}"
+    if agent and len(agent.split()) <= LONG:
+        owner = _noun_agent(agent)
+        if owner:
+            return f"{noun} của {owner}"
     return noun
+
+
+def _noun_agent(agent: str) -> str:
+    """A longer agent that is still a noun phrase (`một cán bộ công chức Nhà nước`: nouns after an
+    optional numeral), or the name it ends with (`màn ra mắt ầm ĩ của The Mummy` -> `The Mummy`)."""
+    _, sep, name = agent.rpartition(" của ")
+    if sep and is_name(name):
+        return name
+    syl = agent.split()
+    if not (len(syl[0]) > 1 and syl[0].isupper()):
+        syl[0] = syl[0][0].lower() + syl[0][1:]  # a sentence-initial capital misleads the tagger
+    tagged = nlp.tags(" ".join(syl))
+    if not tagged:
+        return ""
+    head = tagged[1:] if tagged[0][1] in ("M", "L") else tagged
+    return agent if head and all(nlp.is_noun(t) for _, t in head) else ""
 
 
 def counted_noun_phrase(span_text: str, unit: str, left: str, after: str, cp: Compiled) -> str:
