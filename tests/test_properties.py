@@ -166,3 +166,11 @@ def test_plain_utf8_text_keeps_its_length(text: str) -> None:
     [doc] = read_bytes(text.encode(), "a.txt", ".txt")
     assert isinstance(doc, Document)
     assert len(doc.text) == len(text)
+
+
+def test_stacked_scale_words_beyond_decimal_precision_stay_exact() -> None:
+    # Found by the property test above: 10 x 10^27 has 29 digits, past Decimal's default 28.
+    from pipeline.api import extract_text
+
+    (claim,) = extract_text("10 tỷ tỷ tỷ đồng")
+    assert claim.value == 10**28

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import regex
 
@@ -487,9 +487,14 @@ class Extractor:
         return q
 
 
+_WIDE = Context(prec=200)
+
+
 def _clean(d: Decimal) -> Decimal:
     """No trailing zeros and no exponent (``75600000000.0`` -> ``75600000000``)."""
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+    # Stacked scale words can exceed the default 28 significant digits ("10 tỷ tỷ tỷ"); an
+    # amount is data, so it is kept exact instead of raising InvalidOperation.
+    return d.quantize(Decimal(1), context=_WIDE) if d == d.to_integral_value() else d.normalize(_WIDE)
 
 
 def _unit_source(units: list[str]) -> str:
