@@ -182,6 +182,8 @@ def _attribute_one(
         if subject and per and not subject.endswith(per):
             subject += per
     period = _period_in_sentence(periods, a, b, cs)
+    if subject:
+        subject = core.squash(cp.drop_words.sub("", subject)) or subject
     return replace(c, subject=subject, base=base, change=change, reference=reference, period=period)
 
 

@@ -80,6 +80,8 @@ class SubjectRules(_Section):
     per_unit_word: str
     org_heads: list[str]
     org_max_words: int
+    drop_words: list[str]
+    event_nouns: list[str]
 
 
 class PeriodRules(_Section):
@@ -227,6 +229,14 @@ class Compiled:
     @cached_property
     def not_predicate(self) -> regex.Pattern[str]:
         return _c(words_source([*self.cfg.subject.not_predicates, *self.cfg.change.not_change]))
+
+    @cached_property
+    def drop_words(self) -> regex.Pattern[str]:
+        return _c(rf"\s*{words_source(self.cfg.subject.drop_words)}")
+
+    @cached_property
+    def event_noun(self) -> regex.Pattern[str]:
+        return _c(rf"^\s*{words_source(self.cfg.subject.event_nouns)}")
 
     @cached_property
     def org_head(self) -> regex.Pattern[str]:

@@ -268,6 +268,8 @@ def _measure_after_verb(rest: str, cp: Compiled) -> str:
             break
         rest = rest[: b.start()]
     rest = strip_lead_trail(rest, cp)
+    if cp.event_noun.search(rest):
+        return ""
     return rest if len(rest.split()) >= 2 and nlp.has_noun(rest) else ""
 
 
@@ -330,7 +332,10 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
         if len(text.split()) > LONG and earlier:
             # a long run: the noun phrase right before the predicate is its subject
             seg = strip_lead_trail(text[earlier[-1].end() :], cp)
-            if len(seg.split()) >= 2 and nlp.starts_with_noun(seg):
+            if cp.event_noun.search(seg):
+                # `biên lãi gộp của TAC đã có sự cải thiện lên mức`: the event happened to the subject
+                text = text[: earlier[-1].start()]
+            elif len(seg.split()) >= 2 and nlp.starts_with_noun(seg):
                 text = seg
     restarts = [m for m in cp.restart.finditer(text) if text[m.end() :].strip()]
     if restarts:
