@@ -181,6 +181,11 @@ def _attribute_one(
         per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
         if subject and per and not subject.endswith(per):
             subject += per
+        whom = cp.for_whom.match(sent, core.skip_per_unit(sent, b))
+        if subject and whom:
+            words = whom.group("np").split()
+            if len(words) <= cp.cfg.subject.for_whom_words and whom.group(0).strip() not in subject:
+                subject = f"{subject} {core.squash(whom.group('cue'))} {' '.join(words)}"
     period = _period_in_sentence(periods, a, b, cs)
     if subject:
         subject = core.squash(cp.drop_words.sub("", subject)) or subject

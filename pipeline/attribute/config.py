@@ -82,6 +82,8 @@ class SubjectRules(_Section):
     org_max_words: int
     drop_words: list[str]
     event_nouns: list[str]
+    for_whom: list[str]
+    for_whom_words: int
 
 
 class PeriodRules(_Section):
@@ -237,6 +239,10 @@ class Compiled:
     @cached_property
     def event_noun(self) -> regex.Pattern[str]:
         return _c(rf"^\s*{words_source(self.cfg.subject.event_nouns)}")
+
+    @cached_property
+    def for_whom(self) -> regex.Pattern[str]:
+        return _c(rf"\s*(?P<cue>{words_source(self.cfg.subject.for_whom)})\s+(?P<np>[^,;:.!?()\[\]\"“”]+)")
 
     @cached_property
     def org_head(self) -> regex.Pattern[str]:
