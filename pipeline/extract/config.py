@@ -84,7 +84,7 @@ class QualifierRule(_Strict):
     after: list[str] = Field(default_factory=list)
     next_claim: str | None = None  # a regex: the next claim after it in its sentence takes the qualifier
     # a regex matched right after the claim: only then do the `before` words apply, and they win
-    # over every other rule ("thấp hơn 0,23% so với": the size of a difference, exact)
+    # over every other rule ("thấp hơn 0,23% so với": the size of a difference, exact); '' always matches
     if_after: str | None = None
     kinds: list[str] = Field(default_factory=list)  # with if_after: the claim kinds it applies to; empty: all
     examples: list[Example] = Field(default_factory=list)

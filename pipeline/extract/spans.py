@@ -117,7 +117,7 @@ class Extractor:
         # one alternation per side; the leftmost match of an end-anchored search is the longest phrase
         before_alts, after_alts = [], []
         for i, q in enumerate(cfg.qualifiers.qualifier_rules):
-            if q.if_after:
+            if q.if_after is not None:
                 continue  # conditional words are tried first, on their own (below)
             if q.before:
                 before_alts.append(f"(?P<q{i}>{fragment_source(q.before)})")
@@ -134,7 +134,7 @@ class Extractor:
                 self._compile(q.if_after, q.id),
             )
             for q in cfg.qualifiers.qualifier_rules
-            if q.if_after and q.before
+            if q.if_after is not None and q.before
         ]
         transparent = cfg.qualifiers.transparent
         self.transparent = self._compile(transparent, "qualifiers.yaml: transparent") if transparent else None
