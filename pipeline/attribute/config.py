@@ -83,6 +83,8 @@ class SubjectRules(_Section):
     drop_words: list[str]
     event_nouns: list[str]
     for_whom: list[str]
+    have: list[str]
+    have_owner_words: int
     for_whom_words: int
 
 
@@ -243,6 +245,10 @@ class Compiled:
     @cached_property
     def for_whom(self) -> regex.Pattern[str]:
         return _c(rf"\s*(?P<cue>{words_source(self.cfg.subject.for_whom)})\s+(?P<np>[^,;:.!?()\[\]\"“”]+)")
+
+    @cached_property
+    def have_end(self) -> regex.Pattern[str]:
+        return _c(rf"{words_source(self.cfg.subject.have)}\W*$")
 
     @cached_property
     def org_head(self) -> regex.Pattern[str]:

@@ -424,7 +424,32 @@ def counted_noun_phrase(span_text: str, unit: str, left: str, after: str, cp: Co
         action = _beneficiary_action(left, cp)
         if action:
             phrase = f"{phrase} {cp.cfg.subject.passive_word} {action}"
+        else:
+            phrase = f"{phrase} {_holder(left, cp)}".strip()
     return phrase
+
+
+def _holder(left: str, cp: Compiled) -> str:
+    """`Trên toàn thế giới cũng chỉ có 8 chiếc quần` -> `Trên toàn thế giới`: what has the counted things."""
+    text = left
+    for _ in range(4):
+        if cp.have_end.search(text):
+            break
+        m = cp.trail.search(text)
+        if not m or m.start() == len(text):
+            break
+        text = text[: m.start()]
+    m = cp.have_end.search(text)
+    if not m:
+        return ""
+    text = text[: m.start()]
+    restarts = list(cp.restart.finditer(text))
+    if restarts:
+        text = text[restarts[-1].end() :]
+    holder = strip_lead_trail(blank_brackets(text), cp)
+    if not holder or len(holder.split()) > cp.cfg.subject.have_owner_words or _DIGIT.search(holder):
+        return ""
+    return holder if nlp.has_noun(holder) else ""
 
 
 def _beneficiary_action(left: str, cp: Compiled) -> str:
