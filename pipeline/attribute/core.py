@@ -368,7 +368,7 @@ def verb_noun(left: str, cp: Compiled) -> str:
         return ""  # `với số nợ hơn 3 tỷ đồng`: already a noun
     nouns = {" ".join(k.lower().split()): v for k, v in cp.cfg.subject.verb_nouns.items()}
     noun = nouns.get(" ".join(m.group("verb").lower().split()), "")
-    agent = text[: m.start()]
+    agent = _AFTER_LA.split(text[: m.start()])[-1]  # `một cá nhân là công chức Nhà nước được giải ngân`
     restarts = list(cp.restart.finditer(agent))
     if restarts:
         agent = agent[restarts[-1].end() :]
