@@ -178,6 +178,8 @@ def _attribute_one(
             # no noun before the number in its clause: the clause before it (`Năm 2016, X đạt …`)
             wide = sent[core.clause_start(sent, cs - 1, max(0, floor)) : a] if cs - 1 > floor else ""
             subject = core.subject_before(wide, cp, cp.period, borrowed=True) if wide else ""
+        if subject and not named:
+            subject = core.owner_in_sentence(subject, sent[:cs], cp) or subject
         per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
         if subject and per and not subject.endswith(per):
             subject += per

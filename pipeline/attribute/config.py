@@ -251,6 +251,18 @@ class Compiled:
         return _c(rf"{words_source(self.cfg.subject.have)}\W*$")
 
     @cached_property
+    def of_name(self) -> regex.Pattern[str]:
+        """`của Công viên Thống Nhất`, `của TAC`: `của` and a name (an organisation head may hold
+        lower-case syllables; a bare head such as `Ngân hàng` is no name)."""
+        heads = words_source(self.cfg.subject.org_heads)
+        run = r"\p{Lu}[\w-]*(?:\s+(?:\p{Lu}[\w-]*|\d+))*"
+        return regex.compile(rf"(?<!\w)của\s+(?P<name>(?:{heads}\s+)?{run})", regex.V1)
+
+    @cached_property
+    def org_head_word(self) -> regex.Pattern[str]:
+        return regex.compile(words_source(self.cfg.subject.org_heads), regex.V1)
+
+    @cached_property
     def org_head(self) -> regex.Pattern[str]:
         # case-sensitive: `Công ty …` opens a name, `công ty này` does not
         return regex.compile(rf"^{words_source(self.cfg.subject.org_heads)}\s+\S", regex.V1)

@@ -529,6 +529,24 @@ def is_org(text: str, cp: Compiled) -> bool:
     return rest[-1][:1].isupper() or sum(w[:1].isupper() or w[:1].isdigit() for w in rest) * 2 >= len(rest)
 
 
+def owner_in_sentence(subject: str, before: str, cp: Compiled) -> str:
+    """`lợi nhuận của Công viên Thống Nhất không đổi, trong khi doanh thu giảm 29%`: a bare measure
+    (`doanh thu`) is of the name another measure of the same sentence was said to be of."""
+    if " của " in f" {subject} " or len(subject.split()) > _AGENT_WORDS or not cp.base_head.search(subject):
+        return ""
+    found = list(cp.of_name.finditer(before))
+    if not found:
+        return ""
+    m = found[-1]
+    name = m.group("name")
+    head = cp.org_head_word.match(before, m.start("name"))
+    if head and head.end() >= m.end("name"):
+        return ""  # `của Ngân hàng`: a bare head (or its first syllable), not a name
+    if not (is_name(name) or is_org(name, cp)) or name in subject:
+        return ""
+    return f"{subject} của {name}"
+
+
 def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
     """`; dầu diesel 2,57%`: a short noun phrase, no verb, right before the number — one item of a
     list whose measure was named with its first item (not a measure itself, like `lợi nhuận`)."""
