@@ -252,21 +252,38 @@ class _Clock:
 
 
 def _after(out_dir: Path, rules: RuleSet, lang: str, summary: RunSummary, clock: _Clock) -> Iterator[str]:
-    """Cross-document checks over the final claims.csv, then the report; skipped while not written yet."""
+    """Cross-document checks over the final claims.csv, then the report.
+
+    A bug in either must not make a finished extraction look failed (claims.csv is complete and
+    stays): it is reported on stderr and in the summary's notes; rule-file problems still stop
+    the run as usage errors.
+    """
     try:
         from pipeline.check import check_output
-    except ImportError:
-        yield "checks skipped: pipeline.check.check_output is not available"
-    else:
+
         summary.checks, summary.flags = check_output(out_dir, rules, lang)
+    except VnclaimsError:
+        raise
+    except Exception as e:
+        yield _stage_failed("checks", e)
     clock.lap("check")
     try:
         from pipeline.review.report import write_report  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        yield "report skipped: pipeline.review.report is not available"
-    else:
+
         write_report(out_dir)
+    except VnclaimsError:
+        raise
+    except Exception as e:
+        yield _stage_failed("report", e)
     clock.lap("report")
+
+
+def _stage_failed(stage: str, e: Exception) -> str:
+    if isinstance(e, ModuleNotFoundError) and e.name in ("pipeline.check", "pipeline.review.report"):
+        return f"{stage} skipped: {e.name} is not available"
+    msg = f"{stage} failed (claims.csv is complete): {type(e).__name__}: {e}"
+    print(f"vnclaims: {msg}", file=sys.stderr)
+    return msg
 
 
 def _formats(out_dir: Path, formats: tuple[str, ...], excel: bool) -> list[str]:

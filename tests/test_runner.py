@@ -249,3 +249,19 @@ def test_real_pipeline_on_the_dev_corpus_same_in_parallel(tmp_path, monkeypatch)
     for r in rows(tmp_path / "one" / "claims.csv")[:200]:
         text = load_text(tmp_path / "one", r["doc_id"])
         assert text is not None and text[int(r["start"]) : int(r["end"])] == r["text"]
+
+
+def test_a_crash_in_the_checks_keeps_the_claims_and_the_exit_status(tmp_path, rules, monkeypatch, capsys):
+    import pipeline.check
+
+    def broken(out_dir, rules, lang="vi"):
+        raise KeyError("bug in a check")
+
+    monkeypatch.setattr(pipeline.check, "check_output", broken)
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 3)
+    args = ["run", str(corpus), "--out", str(tmp_path / "out"), "--rules", str(rules), "--quiet", "--workers", "1"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "checks failed" in err and "bug in a check" in err
+    assert len(rows(tmp_path / "out" / "claims.csv")) > 0
