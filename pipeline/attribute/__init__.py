@@ -180,6 +180,9 @@ def _attribute_one(
             subject = core.subject_before(wide, cp, cp.period, borrowed=True) if wide else ""
         if subject and not named:
             subject = core.owner_in_sentence(subject, sent[:cs], cp) or subject
+        if subject and change and c.kind == "money" and change in cp.cfg.subject.change_nouns:
+            name = core.changed_name(subject)
+            subject = f"{cp.cfg.subject.change_nouns[change]} của {name}" if name else subject
         per = core.per_unit(after, cp) if c.kind in ("money", "quantity") else ""
         if subject and per and not subject.endswith(per):
             subject += per

@@ -85,6 +85,7 @@ class SubjectRules(_Section):
     for_whom: list[str]
     have: list[str]
     have_owner_words: int
+    change_nouns: dict[str, str]
     for_whom_words: int
 
 

@@ -547,6 +547,21 @@ def owner_in_sentence(subject: str, before: str, cp: Compiled) -> str:
     return f"{subject} của {name}"
 
 
+def changed_name(subject: str) -> str:
+    """`Honda CR-V tiếp tục được điều chỉnh` -> `Honda CR-V`: a name of two words or more followed
+    by nothing but verbs and adverbs (what changed is the name itself, not a measure of it)."""
+    words = subject.split()
+    k = 0
+    while k < len(words) and (words[k][:1].isupper() or words[k][:1].isdigit()):
+        k += 1
+    if k < 2 or not words[0][:1].isupper():
+        return ""
+    tail = " ".join(words[k:])
+    if tail and any(nlp.is_noun(t) for _, t in nlp.tags(tail)):
+        return ""
+    return " ".join(words[:k])
+
+
 def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
     """`; dầu diesel 2,57%`: a short noun phrase, no verb, right before the number — one item of a
     list whose measure was named with its first item (not a measure itself, like `lợi nhuận`)."""
