@@ -147,11 +147,16 @@ def _attribute_one(
     if c.kind == "count":
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
-        subject = (core.verb_noun(left, cp) if c.kind == "money" else "") or core.subject_before(left, cp, cp.period)
+        verbal = core.verb_noun(left, cp) if c.kind == "money" else ""
+        subject = verbal or core.subject_before(left, cp, cp.period)
         if not subject and not left.strip():
             subject = core.bracket_owner(sent, cs, max(0, floor), cp)
         # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
         named = core.noun_phrase_after(after, cp, 4) if c.kind in ("money", "quantity") else ""
+        if named and verbal and named.lower() not in verbal.lower():
+            # `thu về 6 triệu USD phòng vé` -> `doanh thu phòng vé`: the noun qualifies the verb's
+            head, sep, agent = verbal.partition(" của ")
+            named = f"{head} {named}{sep}{agent}"
         subject = named or subject
         if subject and cp.ref_bare.fullmatch(subject):
             subject = ""  # `cùng kỳ năm 2020 giảm 3,41%`: a time, not what is measured
