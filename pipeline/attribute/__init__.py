@@ -152,7 +152,7 @@ def _attribute_one(
         if not subject and not left.strip():
             subject = core.bracket_owner(sent, cs, max(0, floor), cp)
         # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
-        named = core.noun_phrase_after(after, cp, 4) if c.kind in ("money", "quantity") else ""
+        named = core.noun_phrase_after(after, cp, 4, joined=True) if c.kind in ("money", "quantity") else ""
         if named and verbal and named.lower() not in verbal.lower():
             # `thu về 6 triệu USD phòng vé` -> `doanh thu phòng vé`: the noun qualifies the verb's
             head, sep, agent = verbal.partition(" của ")

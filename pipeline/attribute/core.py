@@ -154,15 +154,27 @@ def drop_reference(left: str, cp: Compiled) -> str:
 # ---- base --------------------------------------------------------------------------------------
 
 
-def noun_phrase_after(after: str, cp: Compiled, max_words: int, stop: regex.Pattern[str] | None = None) -> str:
-    """The noun phrase that starts ``after`` (underthesea words), or "" when none starts there."""
+def noun_phrase_after(
+    after: str, cp: Compiled, max_words: int, stop: regex.Pattern[str] | None = None, joined: bool = False
+) -> str:
+    """The noun phrase that starts ``after`` (underthesea words), or "" when none starts there.
+
+    ``joined``: a `và` followed by a noun or adjective continues the phrase (`100 tấn vàng và bạch
+    kim`, `320 carat kim cương màu đen và trắng`)."""
     window = after[: clause_end(after, 0)]
     window = " ".join(window.split()[: max_words + 4])
     if not window or not window[0].isalpha() or cp.base_not_start.search(window):
         return ""
     if not (cp.base_head.search(window) or nlp.starts_with_noun(window)):
         return ""
-    return _words_until_stop(window, cp, max_words, stop)
+    phrase = _words_until_stop(window, cp, max_words, stop)
+    if joined and phrase:
+        rest = window[len(phrase) :].split()
+        if len(rest) >= 2 and rest[0] == "và":
+            tagged = nlp.tags(" ".join(rest[1:]))
+            if tagged and tagged[0][1][:1] in ("N", "A") and not _DIGIT.search(tagged[0][0]):
+                phrase = f"{phrase} và {tagged[0][0]}"
+    return phrase
 
 
 def _words_until_stop(window: str, cp: Compiled, max_words: int, stop: regex.Pattern[str] | None = None) -> str:
