@@ -83,6 +83,12 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
             item = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
             if item:
                 new = replace(new, subject=item + core.per_unit(text[c.end :], cp))
+        if not same and prev is not None and para is not None and prev.start >= para.start and new.kind != "count":
+            # `Nhóm hàng điện thoại … ước tính trị giá là 3,9 tỷ USD. Đến hết tháng 5, trị giá đạt
+            # 16 tỷ USD`: a bare measure repeats the fuller one the sentence before named
+            fuller = core.fuller_subject(new.subject, prev.subject, cp)
+            if fuller:
+                new = replace(new, subject=fuller + core.per_unit(text[c.end :], cp))
         if new.subject.isupper() and " " not in new.subject:
             spelled = spelled if spelled is not None else core.acronyms(text, cp)
             new = replace(new, subject=spelled.get(new.subject, new.subject))

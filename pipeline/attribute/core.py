@@ -574,6 +574,19 @@ def changed_name(subject: str) -> str:
     return " ".join(words[:k])
 
 
+def fuller_subject(subject: str, earlier: str, cp: Compiled) -> str:
+    """`trị giá nhóm hàng điện thoại …` when ``subject`` is a bare measure of at most two syllables
+    that ends the ``earlier`` subject (`nhóm hàng điện thoại … ước tính trị giá`), else ""
+    (`số nợ của Công ty A` is another holder's, not a fuller name of the same measure)."""
+    words = subject.split()
+    earlier = regex.sub(r"\s+mỗi\s+\w+$", "", earlier)
+    if not words or len(words) > 2 or len(earlier.split()) <= len(words):
+        return ""
+    m = regex.search(rf"(?<!\w){regex.escape(' '.join(words))}$", earlier, regex.IGNORECASE)
+    rest = strip_lead_trail(earlier[: m.start()], cp) if m else ""
+    return f"{subject} {rest}" if rest else ""
+
+
 def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
     """`; dầu diesel 2,57%`: a short noun phrase, no verb, right before the number — one item of a
     list whose measure was named with its first item (not a measure itself, like `lợi nhuận`)."""
