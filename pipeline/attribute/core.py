@@ -588,8 +588,10 @@ def fuller_subject(subject: str, earlier: str, cp: Compiled) -> str:
 
 
 def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
-    """`; dầu diesel 2,57%`: a short noun phrase, no verb, right before the number — one item of a
-    list whose measure was named with its first item (not a measure itself, like `lợi nhuận`)."""
+    """`; dầu diesel 2,57%`, `, dầu diesel là 1,18%`: a short noun phrase, no verb but a bare `là`,
+    right before the number — one item of a list whose measure was named with its first item (not
+    a measure itself, like `lợi nhuận`)."""
+    left = _ENDS_LA.sub("", left)
     return (
         0 < len(subject.split()) <= 3
         and not cp.predicates.search(left)
@@ -598,11 +600,18 @@ def is_list_item(subject: str, left: str, cp: Compiled) -> bool:
     )
 
 
+_FOR_ITEM = regex.compile(r"^(?P<measure>.+?\s(?:đối\s+với|với))\s+(?P<item>\S+(?:\s+\S+){0,2})$", regex.V1)
+
+
 def measure_of(subject: str) -> str:
-    """A list's measure from its first item's subject: without its per-unit or `của <name>`."""
+    """A list's measure from its first item's subject: without its per-unit, `của <name>` or
+    item (`thuế nhập khẩu … với xăng` -> `thuế nhập khẩu … với`, which the next item completes)."""
     subject = regex.sub(r"\s+mỗi\s+\w+$", "", subject)
     head, sep, name = subject.rpartition(" của ")
-    return head if sep and head and is_name(name) else subject
+    if sep and head and is_name(name):
+        return head
+    m = _FOR_ITEM.match(subject)
+    return m.group("measure") if m else subject
 
 
 def skip_per_unit(sent: str, at: int) -> int:
