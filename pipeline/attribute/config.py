@@ -86,6 +86,7 @@ class SubjectRules(_Section):
     have: list[str]
     have_owner_words: int
     change_nouns: dict[str, str]
+    report_verbs: list[str]
     for_whom_words: int
 
 
@@ -262,6 +263,11 @@ class Compiled:
     @cached_property
     def org_head_word(self) -> regex.Pattern[str]:
         return regex.compile(words_source(self.cfg.subject.org_heads), regex.V1)
+
+    @cached_property
+    def reported(self) -> regex.Pattern[str]:
+        aux = words_source(["đã", "vừa", "mới", "cũng"])
+        return _c(rf"^(?P<who>.+?)\s+(?:{aux}\s+)*{words_source(self.cfg.subject.report_verbs)}\s+(?P<what>.+)$")
 
     @cached_property
     def org_head(self) -> regex.Pattern[str]:

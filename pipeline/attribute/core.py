@@ -364,6 +364,10 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
         text = " ".join(syl[: cp.cfg.subject.max_syllables])
     if text and not cp.base_head.search(text) and not nlp.has_noun(text):
         return ""
+    m = cp.reported.match(text)
+    if m and (is_name(m.group("who")) or is_org(m.group("who"), cp)) and nlp.has_noun(m.group("what")):
+        # `Apple đã công bố doanh thu … đạt`: the measure reported, of who reported it
+        return f"{m.group('what')} của {m.group('who')}"
     return text
 
 
