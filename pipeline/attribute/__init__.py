@@ -13,7 +13,11 @@ a few ms per article in all (bench/attribution_speed.py).
 - subject: the noun phrase before the clause's predicate (`X là 338 tỷ đồng`), or the measure a
   verb names (`đạt doanh thu 5 tỷ`, `với tỷ lệ 6%`); a clause with none of its own (`…, ước thực
   hiện đạt 93,26% kế hoạch năm`) shares the subject of the figure before it in the sentence;
-  list items take the list's measure of their name (`tỷ lệ đỗ … của Cao Bằng`).
+  list items take the list's measure of their name (`tỷ lệ đỗ … của Cao Bằng`), also across a `;`
+  that starts a new sentence; a measure held or reported by a name, or another measure of the
+  sentence is of, is `<measure> của <name>`; a bare measure repeats the fuller one that ended the
+  paragraph's previous figure (`… ước tính trị giá là …. … trị giá đạt …`); `đối với X` after a
+  figure joins its subject; a count after `có` joins what has it (`Đồng hồ có 2 mặt`).
 - change/reference: the change verb right before the number (`tăng 12%`, `giảm thêm gần 10 tỷ`),
   not a to-level (`tăng lên 5%`, `từ A lên B`); the reference after `so với` / `so`.
 - base: the noun phrase after a percentage, a plan after `so với`, a stake's company, the whole a
