@@ -9,15 +9,26 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_review_support import EVIL, cid, make_claims, make_flags, make_output, rerun, running_server
+from test_review_support import (
+    EVIL,
+    cid,
+    make_checks,
+    make_claims,
+    make_flags,
+    make_output,
+    rerun,
+    running_server,
+    write_tables,
+)
 
 from pipeline.cli import main
-from pipeline.model import FLAG_COLUMNS, Flag
+from pipeline.model import FLAG_COLUMNS, Claim, Flag
 from pipeline.review import db
 from pipeline.review.app import EXPORT_COLUMNS, ReviewApp, export_csv
 from pipeline.review.report import write_report
@@ -276,6 +287,46 @@ def test_report_shows_decisions_taken(tmp_path: Path) -> None:
     html = write_report(out).read_text(encoding="utf-8")
     section = html[html.index('id="flag-f-sum"') :]
     assert "dismissed" in section[:2000] and "a note for the report" in section[:2000]
+
+
+def test_report_builds_claims_only_for_the_flagged_sentences(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = make_output(tmp_path)
+    c0 = make_claims()[0]
+    unflagged = [  # another document, and another sentence of a flagged document
+        replace(c0, doc_id="d.txt", claim_id=f"d.txt#{c0.start}"),
+        replace(c0, claim_id=f"{c0.doc_id}#9000", start=9000, end=9000 + len(c0.text), sentence_start=8990),
+    ]
+    claims = sorted(make_claims() + unflagged, key=lambda c: (c.doc_id, c.start))
+    write_tables(out, claims, make_checks(), make_flags())
+    flagged = {i for f in make_flags() for i in f.claim_ids.split()}
+    keys = {(c.doc_id, c.sentence_start, c.sentence) for c in claims if c.claim_id in flagged}
+    shown = {c.claim_id for c in claims if (c.doc_id, c.sentence_start, c.sentence) in keys}
+    assert shown != {c.claim_id for c in claims}  # else the test could not tell a full load apart
+    built: list[str] = []
+    real = Claim.from_row.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Claim], row: dict[str, str]) -> Claim:
+        built.append(row["claim_id"])
+        return real(cls, row)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Claim, "from_row", classmethod(counting))
+    html = write_report(out).read_text(encoding="utf-8")
+    assert sorted(built) == sorted(shown)
+    assert re.search(r'<b id="n-claims">(\d+)</b>', html).group(1) == str(len(claims))  # type: ignore[union-attr]
+
+
+def test_report_is_the_same_whatever_the_order_of_claims_csv(tmp_path: Path) -> None:
+    out = make_output(tmp_path / "sorted")
+    shuffled = make_output(tmp_path / "shuffled")
+    claims = make_claims()
+    # interleaved documents: a hand-made table, not grouped by doc_id as `vnclaims run` writes it
+    mixed = claims[::2][::-1] + claims[1::2]
+    assert [c.doc_id for c in mixed] != sorted(c.doc_id for c in mixed)
+    write_tables(shuffled, mixed, make_checks(), make_flags())
+    a = write_report(out).read_text(encoding="utf-8").replace(str(out), "OUT")
+    b = write_report(shuffled).read_text(encoding="utf-8").replace(str(shuffled), "OUT")
+    assert a == b
+    assert re.search(r'<b id="n-docs">(\d+)</b>', b).group(1) == str(len({c.doc_id for c in claims}))  # type: ignore[union-attr]
 
 
 def test_report_does_not_create_the_review_database(tmp_path: Path) -> None:

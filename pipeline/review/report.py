@@ -8,18 +8,20 @@ All article text goes through Jinja2's autoescaping.
 
 from __future__ import annotations
 
+import csv
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline.model import KINDS, SEVERITIES
-from pipeline.output import atomic_open
+from pipeline.errors import Errors, InputError
+from pipeline.model import FLAG_COLUMNS, KINDS, SEVERITIES, Claim, Flag
+from pipeline.output import atomic_open, iter_csv
 from pipeline.review import db as decisions_db
 from pipeline.review.app import STATIC_DIR, Row, environment
-from pipeline.review.data import read_outputs
+from pipeline.review.data import Outputs
 
 REPORT_NAME = "report.html"
 BAR_HEIGHT = 22
@@ -77,12 +79,137 @@ def _decisions(out_dir: Path) -> dict[str, decisions_db.Decision]:
         conn.close()
 
 
+@dataclass
+class _ClaimScan:
+    """What the report needs from claims.csv, gathered without holding its rows."""
+
+    kinds: Counter[str]
+    n_claims: int
+    n_docs: int
+    docs_seen: set[str]  # those of the asked doc_ids (flags') that hold claims
+    claims: dict[str, Claim]  # the flagged figures and the other figures of their sentences
+    claims_by_doc: dict[str, list[Claim]]
+
+
+class _Unordered(Exception):
+    """claims.csv is not grouped by document (not written by ``vnclaims run``)."""
+
+
+def _scan_claims(path: Path, wanted: set[str], flag_docs: set[str], grouped: bool = True) -> _ClaimScan:
+    """One pass over claims.csv: counts, and the claims the flagged sentences show.
+
+    ``vnclaims run`` writes claims.csv in doc_id order, so a document's rows are contiguous and
+    only the current document's rows are held (raw cells, until the document ends). With
+    ``grouped=False`` (a hand-made table) the distinct doc_ids are held in a set instead, and the
+    rows of every document holding a flagged figure until the end.
+    """
+    kinds: Counter[str] = Counter()
+    n_claims = n_docs = 0
+    docs_seen: set[str] = set()
+    all_docs: set[str] = set()
+    held: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)  # grouped=False only
+    kept: dict[str, Claim] = {}
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        col = {k: i for i, k in enumerate(header)}
+        missing = [k for k in ("doc_id", "claim_id", "kind", "sentence", "sentence_start") if k not in col]
+        if missing and header:
+            raise InputError(f"{path}: not a claims.csv (no column {', '.join(missing)})")
+        if not header:
+            return _ClaimScan(kinds, 0, 0, docs_seen, kept, {})
+        i_doc, i_id, i_kind, i_sent, i_s0 = (
+            col[k] for k in ("doc_id", "claim_id", "kind", "sentence", "sentence_start")
+        )
+        width = max(i_doc, i_id, i_kind, i_sent, i_s0) + 1
+
+        def keep(rows: list[tuple[int, list[str]]]) -> None:
+            """Of one document's rows: the flagged ones and the others of their sentences."""
+            keys = {(r[i_s0], r[i_sent]) for _, r in rows if r[i_id] in wanted}
+            if not keys:
+                return
+            for line, r in rows:
+                if (r[i_s0], r[i_sent]) in keys:
+                    try:
+                        c = Claim.from_row(dict(zip(header, r, strict=False)))
+                    except (ValueError, ArithmeticError) as e:
+                        raise InputError(f"{path}: line {line}: not a claims.csv row: {e}") from e
+                    kept[c.claim_id] = c
+                    by_doc[c.doc_id].append(c)
+
+        prev: str | None = None
+        run: list[tuple[int, list[str]]] = []  # the current document's rows
+        for row in reader:
+            if not row:  # a blank line, as csv.DictReader skips it
+                continue
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            n_claims += 1
+            doc = row[i_doc]
+            kinds[row[i_kind]] += 1
+            if doc in flag_docs:
+                docs_seen.add(doc)
+            if not grouped:
+                all_docs.add(doc)
+                held[doc].append((reader.line_num, row))
+                continue
+            if doc != prev:
+                if prev is not None and doc < prev:
+                    raise _Unordered
+                keep(run)
+                run = []
+                n_docs += 1
+                prev = doc
+            run.append((reader.line_num, row))
+        keep(run)
+        if not grouped:
+            n_docs = len(all_docs)
+            for rows in held.values():
+                keep(rows)
+    return _ClaimScan(
+        kinds, n_claims, n_docs, docs_seen, kept, {d: sorted(cs, key=lambda c: c.start) for d, cs in by_doc.items()}
+    )
+
+
+def _count_checks(path: Path) -> tuple[int, Counter[str]]:
+    """Number of checks and their statuses, streamed."""
+    statuses: Counter[str] = Counter()
+    n = 0
+    if path.is_file():
+        for row in iter_csv(path):
+            n += 1
+            statuses[row.get("status") or ""] += 1
+    return n, statuses
+
+
 def write_report(out_dir: Path | str) -> Path:
-    """Write ``out_dir/report.html`` from the run's tables (atomically); returns its path."""
+    """Write ``out_dir/report.html`` from the run's tables (atomically); returns its path.
+
+    Streams: memory holds the flags, the claims of the flagged sentences and one document's
+    rows at a time, never the whole claims.csv, so it stays flat as the corpus grows.
+    """
     out_dir = Path(out_dir)
-    o = read_outputs(out_dir)
+    if not (out_dir / "claims.csv").is_file():
+        raise InputError(Errors.E030.format(path=out_dir))
+    flags_path = out_dir / "flags.csv"
+    flag_list = (
+        [Flag(**{k: row.get(k) or "" for k in FLAG_COLUMNS}) for row in iter_csv(flags_path)]
+        if flags_path.is_file()
+        else []
+    )
+    wanted = {cid for f in flag_list for cid in f.claim_ids.split()}
+    flag_docs = {f.doc_id for f in flag_list if f.doc_id != "*"}
+    try:
+        scan = _scan_claims(out_dir / "claims.csv", wanted, flag_docs)
+    except _Unordered:
+        scan = _scan_claims(out_dir / "claims.csv", wanted, flag_docs, grouped=False)
+    n_checks, statuses = _count_checks(out_dir / "checks.csv")
+    errors = list(iter_csv(out_dir / "errors.csv")) if (out_dir / "errors.csv").is_file() else []
+    # Only what the template reads: the flags, their sentences' claims and the errors.
+    o = Outputs(out_dir, flags=flag_list, claims=scan.claims, claims_by_doc=scan.claims_by_doc, errors=errors)
     decided = _decisions(out_dir)
-    kinds = Counter(c.kind for c in o.claims.values())
+    kinds = scan.kinds
     kind_order = [k for k in KINDS if k in kinds] + sorted(k for k in kinds if k not in KINDS)
     severities = [s for s in SEVERITIES if any(f.severity == s for f in o.flags)]
     severities += sorted({f.severity for f in o.flags} - set(severities))
@@ -90,7 +217,6 @@ def write_report(out_dir: Path | str) -> Path:
     for f in o.flags:
         by_rule.setdefault(f.rule, Counter())[f.severity] += 1
     rules = sorted(by_rule, key=lambda r: (-sum(by_rule[r].values()), r))
-    statuses = Counter(c.status for c in o.checks.values())
     flags = sorted(o.flags, key=lambda f: (f.rule, f.doc_id, f.flag_id))
     rule_anchor = {r: f"rule-{i}" for i, r in enumerate(rules)}
 
@@ -105,12 +231,13 @@ def write_report(out_dir: Path | str) -> Path:
         ),
     }
     env = environment()
-    html = env.get_template("report.html").render(
+    chunks = env.get_template("report.html").generate(
         out_dir=str(out_dir),
         css=Markup((STATIC_DIR / "review.css").read_text(encoding="utf-8")),  # our own file, not article text
         outputs=o,
-        n_docs=len(set(o.claims_by_doc) | {f.doc_id for f in o.flags if f.doc_id != "*"}),
-        n_claims=len(o.claims),
+        n_docs=scan.n_docs + len(flag_docs - scan.docs_seen),
+        n_claims=scan.n_claims,
+        n_checks=n_checks,
         kinds=kinds,
         kind_order=kind_order,
         statuses=statuses,
@@ -127,5 +254,6 @@ def write_report(out_dir: Path | str) -> Path:
     )
     path = out_dir / REPORT_NAME
     with atomic_open(path) as fh:
-        fh.write(html)
+        for chunk in chunks:
+            fh.write(chunk)
     return path
