@@ -10,6 +10,8 @@ do not depend on what this process has loaded.
     # the code of an older commit, for a before/after comparison:
     git archive 0f5d2fc pipeline rules | tar -x -C /tmp/old
     .venv/bin/python bench/bench_report.py /tmp/h5b --code /tmp/old
+    # the review app (start, documents page, one document, flags page) instead of the report:
+    .venv/bin/python bench/bench_report.py /tmp/h5b --app
 """
 
 from __future__ import annotations
@@ -28,9 +30,16 @@ CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 from pipeline.review.report import write_report
+from pipeline.review.app import ReviewApp
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t1 = time.perf_counter()
-write_report(sys.argv[1])
+if sys.argv[2] == "report":
+    write_report(sys.argv[1])
+else:  # the review app: start, the documents page, one document, the first page of flags
+    app = ReviewApp(sys.argv[1])
+    assert "r00000-" in app.docs_page()
+    flag = app.rows()[0].flag
+    assert app.doc_page(flag.doc_id) is not None and app.flags_page({}) and app.flag_page(flag.flag_id)
 t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "report_s": t2 - t1, "base_kb": base,
                   "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
@@ -88,10 +97,10 @@ def build(src: Path, dst: Path, n_docs: int) -> None:
     (dst / "n_docs").write_text(str(n_docs))
 
 
-def measure(out_dir: Path, code: Path) -> dict[str, float]:
+def measure(out_dir: Path, code: Path, what: str = "report") -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(code)}
     res = subprocess.run(
-        [sys.executable, "-c", CHILD, str(out_dir)], cwd=code, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, str(out_dir), what], cwd=code, env=env, capture_output=True, text=True, check=True
     )
     return dict(json.loads(res.stdout.strip().splitlines()[-1]))
 
@@ -102,14 +111,15 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,50000")
     ap.add_argument("--work", type=Path, default=Path("/tmp/vnclaims-bench-report"))
     ap.add_argument("--code", type=Path, default=ROOT, help="root holding the pipeline package to measure")
+    ap.add_argument("--app", action="store_true", help="measure the review app's pages instead of the report")
     args = ap.parse_args()
-    print("| documents | claims.csv MB | report s | peak RSS MB | RSS after imports MB |")
+    print(f"| documents | claims.csv MB | {'app' if args.app else 'report'} s | peak RSS MB | RSS after imports MB |")
     print("|---|---|---|---|---|")
     first = None
     for n in (int(s) for s in args.sizes.split(",")):
         d = args.work / str(n)
         build(args.src, d, n)
-        m = measure(d, args.code)
+        m = measure(d, args.code, "app" if args.app else "report")
         first = first or m["peak_kb"]
         mb = (d / "claims.csv").stat().st_size / 1e6
         print(

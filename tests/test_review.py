@@ -189,6 +189,39 @@ def test_document_page_lists_its_claims(tmp_path: Path) -> None:
     assert app.doc_page("missing.txt") is None
 
 
+def test_app_parses_only_the_claims_of_the_document_shown(tmp_path: Path, built: list[str]) -> None:
+    out = make_output(tmp_path)
+    app = ReviewApp(out)
+    html = app.docs_page()
+    assert built == []  # the list of documents counts claims without parsing them
+    for doc, n in Counter(c.doc_id for c in make_claims()).items():
+        assert f'{doc}</a></td><td class="num">{n}</td>' in html
+    assert app.doc_page("c.txt") is not None
+    assert sorted(built) == sorted(c.claim_id for c in make_claims() if c.doc_id == "c.txt")
+
+
+def test_a_snapshot_reads_its_own_claims_after_a_rerun(tmp_path: Path) -> None:
+    out = make_output(tmp_path)
+    app = ReviewApp(out)
+    before = app.outputs()
+    rerun(out)  # same offsets and lengths, another rule_id: a snapshot must not read the new file
+    assert {c.rule_id.rsplit(".", 1)[1] for c in before.claims_of("a.txt")} == {"v1"}
+    assert {c.rule_id.rsplit(".", 1)[1] for c in app.outputs().claims_of("a.txt")} == {"v2"}
+
+
+def test_document_page_is_the_same_whatever_the_order_of_claims_csv(tmp_path: Path) -> None:
+    out = make_output(tmp_path / "sorted")
+    mixed = make_output(tmp_path / "mixed")
+    claims = make_claims()
+    write_tables(mixed, claims[::2][::-1] + claims[1::2], make_checks(), make_flags())
+    for doc in {c.doc_id for c in claims}:
+        a = ReviewApp(out).doc_page(doc)
+        b = ReviewApp(mixed).doc_page(doc)
+        assert a is not None and b is not None
+        assert a.replace(str(out.resolve()), "OUT") == b.replace(str(mixed.resolve()), "OUT")
+        assert a.count('<tr id="claim-') == sum(c.doc_id == doc for c in claims)
+
+
 # --- escaping ------------------------------------------------------------------------------------
 
 
@@ -289,7 +322,21 @@ def test_report_shows_decisions_taken(tmp_path: Path) -> None:
     assert "dismissed" in section[:2000] and "a note for the report" in section[:2000]
 
 
-def test_report_builds_claims_only_for_the_flagged_sentences(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The claim_id of every Claim made from a table row from now on."""
+    out: list[str] = []
+    real = Claim.from_row.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Claim], row: dict[str, str]) -> Claim:
+        out.append(row["claim_id"])
+        return real(cls, row)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Claim, "from_row", classmethod(counting))
+    return out
+
+
+def test_report_builds_claims_only_for_the_flagged_sentences(tmp_path: Path, built: list[str]) -> None:
     out = make_output(tmp_path)
     c0 = make_claims()[0]
     unflagged = [  # another document, and another sentence of a flagged document
@@ -302,14 +349,6 @@ def test_report_builds_claims_only_for_the_flagged_sentences(tmp_path: Path, mon
     keys = {(c.doc_id, c.sentence_start, c.sentence) for c in claims if c.claim_id in flagged}
     shown = {c.claim_id for c in claims if (c.doc_id, c.sentence_start, c.sentence) in keys}
     assert shown != {c.claim_id for c in claims}  # else the test could not tell a full load apart
-    built: list[str] = []
-    real = Claim.from_row.__func__  # type: ignore[attr-defined]
-
-    def counting(cls: type[Claim], row: dict[str, str]) -> Claim:
-        built.append(row["claim_id"])
-        return real(cls, row)  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(Claim, "from_row", classmethod(counting))
     html = write_report(out).read_text(encoding="utf-8")
     assert sorted(built) == sorted(shown)
     assert re.search(r'<b id="n-claims">(\d+)</b>', html).group(1) == str(len(claims))  # type: ignore[union-attr]

@@ -203,12 +203,12 @@ class ReviewApp:
     def docs_page(self) -> str:
         o = self.outputs()
         flags = Counter(f.doc_id for f in o.flags)
-        docs = sorted(set(o.claims_by_doc) | set(flags))
-        return self.render("docs.html", docs=docs, claims=o.claims_by_doc, flags=flags, errors=o.errors)
+        docs = sorted(set(o.claim_counts) | set(flags))
+        return self.render("docs.html", docs=docs, claims=o.claim_counts, flags=flags, errors=o.errors)
 
     def doc_page(self, doc_id: str) -> str | None:
         o = self.outputs()
-        claims = o.claims_by_doc.get(doc_id)
+        claims = o.claims_of(doc_id) if doc_id in o.claim_counts else None
         doc_rows = [r for r in self.rows() if r.flag.doc_id == doc_id]
         if claims is None and not doc_rows:
             return None

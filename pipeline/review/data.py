@@ -7,17 +7,23 @@ app follows the pipeline without a restart.
 
 from __future__ import annotations
 
+import csv
+import io
+import os
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import Errors, InputError
 from pipeline.model import CHECK_COLUMNS, FLAG_COLUMNS, KINDS, Check, Claim, Flag
 from pipeline.output import iter_csv, load_text
 
 TABLES = ("flags.csv", "checks.csv", "claims.csv", "errors.csv")
+CACHED_DOCS = 256  # documents whose claims are kept parsed: a page shows at most a few hundred
 MAX_PARAGRAPH = 1500  # characters of context around a figure when an article has no line breaks
 
 
@@ -63,21 +69,46 @@ class Passage:
 
 @dataclass
 class Outputs:
-    """One snapshot of an output folder's tables."""
+    """One snapshot of an output folder's tables.
+
+    Claims are read per document when a page asks for them (``claims_of``), from byte ranges of
+    claims.csv indexed when the snapshot was taken, through a file descriptor opened then: a
+    re-run renaming a new claims.csv in does not disturb the snapshot, and memory holds an index
+    entry per document, not every claim (a few hundred documents' claims are cached).
+    """
 
     out_dir: Path
     flags: list[Flag] = field(default_factory=list)
     checks: dict[str, Check] = field(default_factory=dict)
-    claims: dict[str, Claim] = field(default_factory=dict)
-    claims_by_doc: dict[str, list[Claim]] = field(default_factory=dict)
     checks_by_claim: dict[str, list[Check]] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
     stamp: tuple[tuple[int, int, int], ...] = ()
+    claim_counts: dict[str, int] = field(default_factory=dict)  # doc_id -> its claims, in doc_id order
+    pinned: dict[str, list[Claim]] = field(default_factory=dict)  # claims given up front (the report's)
+    _index: _ClaimIndex | None = field(default=None, repr=False)
+    _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _texts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def claims_of(self, doc_id: str) -> list[Claim]:
+        """The claims of one document, by start."""
+        if doc_id in self.pinned or self._index is None:
+            return self.pinned.get(doc_id, [])
+        with self._texts_lock:
+            cached = self._claims.get(doc_id)
+        if cached is not None:
+            return cached
+        claims = self._index.read(doc_id)
+        with self._texts_lock:
+            if len(self._claims) >= CACHED_DOCS:
+                self._claims.clear()
+            self._claims[doc_id] = claims
+        return claims
+
     def claim(self, claim_id: str) -> Claim | None:
-        return self.claims.get(claim_id)
+        # claim_id is f"{doc_id}#{start}" (pipeline.model.Claim), which names the document to read
+        doc_id = claim_id.rpartition("#")[0]
+        return next((c for c in self.claims_of(doc_id) if c.claim_id == claim_id), None)
 
     def checks_for(self, flag: Flag) -> list[Check]:
         """The flag's own check first, then every other check over one of its figures."""
@@ -111,13 +142,13 @@ class Outputs:
         Only the figures' sentences with ``sentences=True``, or when the article text is not
         stored (or no longer matches the claims' offsets).
         """
-        involved = [c for c in (self.claims.get(i) for i in claim_ids) if c is not None]
+        involved = [c for c in (self.claim(i) for i in claim_ids) if c is not None]
         by_doc: dict[str, list[Claim]] = defaultdict(list)
         for c in involved:
             by_doc[c.doc_id].append(c)
         out: list[Passage] = []
         for doc_id, claims in by_doc.items():
-            others = self.claims_by_doc.get(doc_id, [])
+            others = self.claims_of(doc_id)
             text = None if sentences else self.text(doc_id)
             if text is not None and all(text[c.start : c.end] == c.text for c in claims):
                 out += _paragraphs(doc_id, text, claims, others)
@@ -130,7 +161,7 @@ class Outputs:
         text = self.text(doc_id)
         if text is None:
             return None
-        claims = self.claims_by_doc.get(doc_id, [])
+        claims = self.claims_of(doc_id)
         marks = tuple(Mark(c.start, c.end, c, False) for c in claims if text[c.start : c.end] == c.text)
         return Passage(doc_id, 0, text, tuple(sorted(marks, key=lambda m: (m.start, -m.end))), True)
 
@@ -185,6 +216,88 @@ def _sentences(doc_id: str, claims: list[Claim], others: list[Claim]) -> list[Pa
     return out
 
 
+class _ClaimIndex:
+    """Where each document's rows lie in claims.csv, to parse them on demand.
+
+    Built in one streaming pass: the csv module is fed one line at a time, so the bytes read
+    when it returns a record are exactly that record's (a quoted field may span lines). A
+    document's rows are contiguous in a table written by ``vnclaims run``; a hand-made table may
+    scatter them, hence a list of ranges per document.
+    """
+
+    def __init__(self, path: Path, fh: BinaryIO, header: list[str]) -> None:
+        self.path = path
+        self.fh = fh  # kept open: the snapshot's file, even after a re-run renames a new one in
+        self.header = header
+        self.ranges: dict[str, list[tuple[int, int, int]]] = {}  # doc_id -> (offset, length, first line)
+        self.counts: dict[str, int] = {}
+
+    @classmethod
+    def build(cls, path: Path) -> _ClaimIndex:
+        fh = path.open("rb")
+        lines = _Lines(fh)
+        reader = csv.reader(lines)
+        index = cls(path, fh, next(reader, []))
+        weakref.finalize(index, fh.close)  # closed with the snapshot that uses it
+        if index.header and "doc_id" not in index.header:
+            raise InputError(f"{path}: not a claims.csv (no column doc_id)")
+        i_doc = index.header.index("doc_id") if index.header else 0
+        prev: str | None = None
+        start = lines.pos
+        line = reader.line_num + 1
+        for row in reader:
+            doc = row[i_doc] if len(row) > i_doc else ""
+            if row:
+                index.counts[doc] = index.counts.get(doc, 0) + 1
+                spans = index.ranges.setdefault(doc, [])
+                if doc == prev and spans:
+                    off, _, first = spans[-1]
+                    spans[-1] = (off, lines.pos - off, first)
+                else:
+                    spans.append((start, lines.pos - start, line))
+                prev = doc
+            start = lines.pos
+            line = reader.line_num + 1
+        index.counts = dict(sorted(index.counts.items()))
+        return index
+
+    def read(self, doc_id: str) -> list[Claim]:
+        out: list[Claim] = []
+        for offset, length, first in self.ranges.get(doc_id, []):
+            text = os.pread(self.fh.fileno(), length, offset).decode("utf-8")
+            reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=self.header)
+            for row in reader:
+                try:
+                    out.append(Claim.from_row(row))
+                except (ValueError, ArithmeticError) as e:
+                    line = first + reader.line_num - 1
+                    raise InputError(f"{self.path}: line {line}: not a claims.csv row: {e}") from e
+        return sorted(out, key=lambda c: c.start)
+
+
+class _Lines:
+    """A binary file's lines, decoded, counting the bytes handed out (a UTF-8 BOM is skipped)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.pos = 0
+        head = fh.read(3)
+        if head == b"\xef\xbb\xbf":
+            self.pos = 3
+        else:
+            fh.seek(0)
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline()
+        if not line:
+            raise StopIteration
+        self.pos += len(line)
+        return line.decode("utf-8")
+
+
 def _stamp(out_dir: Path) -> tuple[tuple[int, int, int], ...]:
     out = []
     for name in TABLES:
@@ -202,15 +315,8 @@ def read_outputs(out_dir: Path | str) -> Outputs:
     if not (out_dir / "claims.csv").is_file():
         raise InputError(Errors.E030.format(path=out_dir))
     o = Outputs(out_dir, stamp=_stamp(out_dir))
-    by_doc: dict[str, list[Claim]] = defaultdict(list)
-    for n, row in enumerate(iter_csv(out_dir / "claims.csv"), start=2):
-        try:
-            c = Claim.from_row(row)
-        except (ValueError, ArithmeticError) as e:
-            raise InputError(f"{out_dir / 'claims.csv'}: line {n}: not a claims.csv row: {e}") from e
-        o.claims[c.claim_id] = c
-        by_doc[c.doc_id].append(c)
-    o.claims_by_doc = {d: sorted(cs, key=lambda c: c.start) for d, cs in by_doc.items()}
+    o._index = _ClaimIndex.build(out_dir / "claims.csv")
+    o.claim_counts = o._index.counts
     if (out_dir / "checks.csv").is_file():
         by_claim: dict[str, list[Check]] = defaultdict(list)
         for row in iter_csv(out_dir / "checks.csv"):

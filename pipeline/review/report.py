@@ -207,7 +207,7 @@ def write_report(out_dir: Path | str) -> Path:
     n_checks, statuses = _count_checks(out_dir / "checks.csv")
     errors = list(iter_csv(out_dir / "errors.csv")) if (out_dir / "errors.csv").is_file() else []
     # Only what the template reads: the flags, their sentences' claims and the errors.
-    o = Outputs(out_dir, flags=flag_list, claims=scan.claims, claims_by_doc=scan.claims_by_doc, errors=errors)
+    o = Outputs(out_dir, flags=flag_list, pinned=scan.claims_by_doc, errors=errors)
     decided = _decisions(out_dir)
     kinds = scan.kinds
     kind_order = [k for k in KINDS if k in kinds] + sorted(k for k in kinds if k not in KINDS)
