@@ -28,7 +28,7 @@ from test_review_support import (
 )
 
 from pipeline.cli import main
-from pipeline.model import FLAG_COLUMNS, Claim, Flag
+from pipeline.model import FLAG_COLUMNS, Check, Claim, Flag
 from pipeline.review import db
 from pipeline.review.app import EXPORT_COLUMNS, ReviewApp, export_csv
 from pipeline.review.report import write_report
@@ -220,6 +220,21 @@ def test_document_page_is_the_same_whatever_the_order_of_claims_csv(tmp_path: Pa
         assert a is not None and b is not None
         assert a.replace(str(out.resolve()), "OUT") == b.replace(str(mixed.resolve()), "OUT")
         assert a.count('<tr id="claim-') == sum(c.doc_id == doc for c in claims)
+
+
+def test_checks_across_documents_are_behind_the_flags_of_each_document(tmp_path: Path) -> None:
+    out = make_output(tmp_path)
+    cross = Check("c-cross", "*", "cross_doc", f"{cid('338 tỷ đồng')} {cid('52 đơn vị')}", "1", "2", "fail", "x.v1")
+    write_tables(out, make_claims(), [*make_checks()[:2], cross, *make_checks()[2:]], make_flags())
+    o = ReviewApp(out).outputs()
+    by_flag = {f.flag_id: [c.check_id for c in o.checks_for(f)] for f in make_flags()}
+    assert by_flag == {
+        "f-scale": ["c-share", "c-sum", "c-cross"],
+        "f-evil": ["c-evil"],
+        "f-sum": ["c-count", "c-cross"],
+    }
+    assert [c.check_id for c in o.checks_of("a.txt")] == ["c-share", "c-sum"]
+    assert [c.check_id for c in o.checks_of("*")] == ["c-cross"]
 
 
 # --- escaping ------------------------------------------------------------------------------------

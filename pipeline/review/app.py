@@ -222,7 +222,7 @@ class ReviewApp:
             outputs=o,
             decisions=decisions_db.DECISIONS,
             flagged=flagged,
-            checks=[c for c in o.checks.values() if c.doc_id == doc_id],
+            checks=o.checks_of(doc_id),
         )
 
     def export(self, dest: Path | str) -> int:

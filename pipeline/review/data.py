@@ -74,18 +74,19 @@ class Outputs:
     Claims are read per document when a page asks for them (``claims_of``), from byte ranges of
     claims.csv indexed when the snapshot was taken, through a file descriptor opened then: a
     re-run renaming a new claims.csv in does not disturb the snapshot, and memory holds an index
-    entry per document, not every claim (a few hundred documents' claims are cached).
+    entry per document, not every claim (a few hundred documents' claims are cached). Checks
+    likewise (``checks_of``), but those across documents (doc_id ``*``) are held parsed.
     """
 
     out_dir: Path
     flags: list[Flag] = field(default_factory=list)
-    checks: dict[str, Check] = field(default_factory=dict)
-    checks_by_claim: dict[str, list[Check]] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
     stamp: tuple[tuple[int, int, int], ...] = ()
     claim_counts: dict[str, int] = field(default_factory=dict)  # doc_id -> its claims, in doc_id order
     pinned: dict[str, list[Claim]] = field(default_factory=dict)  # claims given up front (the report's)
-    _index: _ClaimIndex | None = field(default=None, repr=False)
+    _index: _RowIndex | None = field(default=None, repr=False)
+    _check_index: _RowIndex | None = field(default=None, repr=False)
+    _star_checks: list[tuple[int, Check]] = field(default_factory=list, repr=False)  # (line, check)
     _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _texts_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -98,7 +99,13 @@ class Outputs:
             cached = self._claims.get(doc_id)
         if cached is not None:
             return cached
-        claims = self._index.read(doc_id)
+        claims = []
+        for line, row in self._index.rows(doc_id):
+            try:
+                claims.append(Claim.from_row(row))
+            except (ValueError, ArithmeticError) as e:
+                raise InputError(f"{self._index.path}: line {line}: not a claims.csv row: {e}") from e
+        claims.sort(key=lambda c: c.start)
         with self._texts_lock:
             if len(self._claims) >= CACHED_DOCS:
                 self._claims.clear()
@@ -110,17 +117,37 @@ class Outputs:
         doc_id = claim_id.rpartition("#")[0]
         return next((c for c in self.claims_of(doc_id) if c.claim_id == claim_id), None)
 
+    def _checks_with_lines(self, doc_id: str) -> list[tuple[int, Check]]:
+        if self._check_index is None:
+            return []
+        return [(line, _check(row)) for line, row in self._check_index.rows(doc_id)]
+
+    def checks_of(self, doc_id: str) -> list[Check]:
+        """The checks whose doc_id is ``doc_id``, in checks.csv order."""
+        if doc_id == "*":
+            return [c for _, c in self._star_checks]
+        return [c for _, c in self._checks_with_lines(doc_id)]
+
     def checks_for(self, flag: Flag) -> list[Check]:
-        """The flag's own check first, then every other check over one of its figures."""
+        """The flag's own check first, then every other check over one of its figures (file order).
+
+        A check over a figure is one of the figure's document or one across documents, so only
+        those are read (claim_id is f"{doc_id}#{start}").
+        """
+        docs = {flag.doc_id} | {cid.rpartition("#")[0] for cid in flag.claim_ids.split()}
+        pool = sorted(
+            [lc for d in sorted(docs - {"*"}) for lc in self._checks_with_lines(d)] + self._star_checks,
+            key=lambda lc: lc[0],
+        )
         out: list[Check] = []
         seen: set[str] = set()
-        own = self.checks.get(flag.check_id)
-        if own is not None:
-            out.append(own)
-            seen.add(own.check_id)
+        own = [c for _, c in pool if c.check_id == flag.check_id]
+        if own:
+            out.append(own[-1])  # as a table keyed by check_id would keep it: the last row
+            seen.add(flag.check_id)
         for cid in flag.claim_ids.split():
-            for c in self.checks_by_claim.get(cid, []):
-                if c.check_id not in seen:
+            for _, c in pool:
+                if c.check_id not in seen and cid in c.claim_ids.split():
                     seen.add(c.check_id)
                     out.append(c)
         return out
@@ -216,63 +243,72 @@ def _sentences(doc_id: str, claims: list[Claim], others: list[Claim]) -> list[Pa
     return out
 
 
-class _ClaimIndex:
-    """Where each document's rows lie in claims.csv, to parse them on demand.
+def _check(row: dict[str, str | None]) -> Check:
+    return Check(**{k: row.get(k) or "" for k in CHECK_COLUMNS})
+
+
+class _RowIndex:
+    """Where the rows of each key (a doc_id) lie in a CSV table, to parse them on demand.
 
     Built in one streaming pass: the csv module is fed one line at a time, so the bytes read
     when it returns a record are exactly that record's (a quoted field may span lines). A
-    document's rows are contiguous in a table written by ``vnclaims run``; a hand-made table may
-    scatter them, hence a list of ranges per document.
+    document's rows are contiguous in claims.csv as ``vnclaims run`` writes it; elsewhere they
+    may be scattered, hence a list of ranges per key. Rows whose key ``hold`` picks are kept
+    parsed in ``held`` instead (few, and wanted on every page).
     """
 
     def __init__(self, path: Path, fh: BinaryIO, header: list[str]) -> None:
         self.path = path
         self.fh = fh  # kept open: the snapshot's file, even after a re-run renames a new one in
         self.header = header
-        self.ranges: dict[str, list[tuple[int, int, int]]] = {}  # doc_id -> (offset, length, first line)
+        self.ranges: dict[str, list[tuple[int, int, int]]] = {}  # key -> (offset, length, first line)
         self.counts: dict[str, int] = {}
+        self.held: list[tuple[int, dict[str, str | None]]] = []  # (line, row)
 
     @classmethod
-    def build(cls, path: Path) -> _ClaimIndex:
+    def build(cls, path: Path, key: str, hold: Callable[[str], bool] = lambda k: False) -> _RowIndex:
         fh = path.open("rb")
         lines = _Lines(fh)
         reader = csv.reader(lines)
         index = cls(path, fh, next(reader, []))
         weakref.finalize(index, fh.close)  # closed with the snapshot that uses it
-        if index.header and "doc_id" not in index.header:
-            raise InputError(f"{path}: not a claims.csv (no column doc_id)")
-        i_doc = index.header.index("doc_id") if index.header else 0
+        if index.header and key not in index.header:
+            raise InputError(f"{path}: no column {key}")
+        i_key = index.header.index(key) if index.header else 0
         prev: str | None = None
         start = lines.pos
         line = reader.line_num + 1
         for row in reader:
-            doc = row[i_doc] if len(row) > i_doc else ""
-            if row:
-                index.counts[doc] = index.counts.get(doc, 0) + 1
-                spans = index.ranges.setdefault(doc, [])
-                if doc == prev and spans:
+            k = row[i_key] if len(row) > i_key else ""
+            if not row:  # a blank line, as csv.DictReader skips it
+                pass
+            elif hold(k):
+                index.held.append((line, dict(zip(index.header, row, strict=False))))
+            else:
+                index.counts[k] = index.counts.get(k, 0) + 1
+                spans = index.ranges.setdefault(k, [])
+                if k == prev and spans:
                     off, _, first = spans[-1]
                     spans[-1] = (off, lines.pos - off, first)
                 else:
                     spans.append((start, lines.pos - start, line))
-                prev = doc
+            prev = k
             start = lines.pos
             line = reader.line_num + 1
         index.counts = dict(sorted(index.counts.items()))
         return index
 
-    def read(self, doc_id: str) -> list[Claim]:
-        out: list[Claim] = []
-        for offset, length, first in self.ranges.get(doc_id, []):
+    def rows(self, key: str) -> list[tuple[int, dict[str, str | None]]]:
+        """(line, row) of every row of ``key``, in file order."""
+        out: list[tuple[int, dict[str, str | None]]] = []
+        for offset, length, first in self.ranges.get(key, []):
             text = os.pread(self.fh.fileno(), length, offset).decode("utf-8")
             reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=self.header)
+            line = first
             for row in reader:
-                try:
-                    out.append(Claim.from_row(row))
-                except (ValueError, ArithmeticError) as e:
-                    line = first + reader.line_num - 1
-                    raise InputError(f"{self.path}: line {line}: not a claims.csv row: {e}") from e
-        return sorted(out, key=lambda c: c.start)
+                out.append((line, row))
+                line = first + reader.line_num
+        return out
 
 
 class _Lines:
@@ -315,16 +351,12 @@ def read_outputs(out_dir: Path | str) -> Outputs:
     if not (out_dir / "claims.csv").is_file():
         raise InputError(Errors.E030.format(path=out_dir))
     o = Outputs(out_dir, stamp=_stamp(out_dir))
-    o._index = _ClaimIndex.build(out_dir / "claims.csv")
+    o._index = _RowIndex.build(out_dir / "claims.csv", "doc_id")
     o.claim_counts = o._index.counts
     if (out_dir / "checks.csv").is_file():
-        by_claim: dict[str, list[Check]] = defaultdict(list)
-        for row in iter_csv(out_dir / "checks.csv"):
-            ch = Check(**{k: row.get(k) or "" for k in CHECK_COLUMNS})
-            o.checks[ch.check_id] = ch
-            for cid in ch.claim_ids.split():
-                by_claim[cid].append(ch)
-        o.checks_by_claim = dict(by_claim)
+        o._check_index = _RowIndex.build(out_dir / "checks.csv", "doc_id", hold=lambda d: d == "*")
+        o._star_checks = [(line, _check(row)) for line, row in o._check_index.held]
+        o._check_index.held = []
     if (out_dir / "flags.csv").is_file():
         o.flags = [Flag(**{k: row.get(k) or "" for k in FLAG_COLUMNS}) for row in iter_csv(out_dir / "flags.csv")]
     if (out_dir / "errors.csv").is_file():
