@@ -174,3 +174,14 @@ def test_stacked_scale_words_beyond_decimal_precision_stay_exact() -> None:
 
     (claim,) = extract_text("10 tỷ tỷ tỷ đồng")
     assert claim.value == 10**28
+
+
+def test_results_do_not_depend_on_what_was_extracted_before() -> None:
+    # The rule pre-filter caches by the shape of a number and its next word; a unit with a digit
+    # ("m2") must not take the cached answer of a look-alike ("m4") seen in an earlier article.
+    # A rare number shape keeps other tests from having filled the cache first.
+    from pipeline.api import extract_text
+
+    extract_text("Mã 31.334.002,5 m4 không phải đơn vị.")
+    got = [(c.text, c.unit) for c in extract_text("Khu đất rộng 27.214.932,5 m2 ở quận 7.")]
+    assert got == [("27.214.932,5 m2", "m2")]

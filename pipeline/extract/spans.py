@@ -236,7 +236,9 @@ class Extractor:
         """
         word = _NEXT_WORD.match(text, h.end())
         probe = text[pos : word.end() + 1 if word else h.end() + 1]
-        key = _DIGIT.sub("9", probe)
+        # Only the number's own digits are alike; digits in the next word are part of it
+        # ("m2" is a unit, "m4" is not), so they stay in the key as written.
+        key = _DIGIT.sub("9", text[pos : h.end()]) + probe[h.end() - pos :]
         hit = self._shapes.get(key)
         if hit is None:
             hit = tuple(
