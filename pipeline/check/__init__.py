@@ -29,7 +29,7 @@ from pipeline.check.sanity import sanity
 from pipeline.check.verify import Outcome, verify
 from pipeline.errors import Errors, InputError
 from pipeline.model import CHECK_COLUMNS, FLAG_COLUMNS, Check, Claim, Flag
-from pipeline.output import write_csv
+from pipeline.output import _RowWriter, atomic_open
 from pipeline.rulefiles import RuleSet
 
 __all__ = ["check_claims", "check_output"]
@@ -156,10 +156,25 @@ def _by_doc(claims: Iterable[Claim]) -> Iterator[list[Claim]]:
 
 
 def _check_groups(groups: Iterable[list[Claim]], rules: RuleSet, lang: str) -> tuple[list[Check], list[Flag]]:
-    """One document at a time, so memory holds one article's figures plus what cross-doc needs."""
-    cr = compiled(rules)
+    """All checks and flags in a list (for callers that want them in memory)."""
     checks: list[Check] = []
     flags: list[Flag] = []
+    for check, flag in _stream_groups(groups, rules, lang):
+        if check is not None:
+            checks.append(check)
+        if flag is not None:
+            flags.append(flag)
+    return _unique(checks), _unique(flags)
+
+
+def _stream_groups(
+    groups: Iterable[list[Claim]], rules: RuleSet, lang: str
+) -> Iterator[tuple[Check | None, Flag | None]]:
+    """One document at a time, so memory holds one article's figures plus what cross-doc needs.
+
+    Per-document rows come first, cross-document rows last; duplicates are left to the caller.
+    """
+    cr = compiled(rules)
     keep: list[Figure] = []
     for group in groups:
         figs = [f for f in (make_figure(c, i, cr) for i, c in enumerate(group)) if f is not None]
@@ -170,14 +185,12 @@ def _check_groups(groups: Iterable[list[Claim]], rules: RuleSet, lang: str) -> t
         except Exception as e:  # a bug on one article must not lose the checks of the others
             print(f"vnclaims: {group[0].doc_id}: checks failed: {type(e).__name__}: {e}", file=sys.stderr)
             continue
-        checks.extend(c)
-        flags.extend(f)
+        for check in c:
+            yield check, None
+        for flag in f:
+            yield None, flag
         keep.extend(x for x in figs if cross_candidate(x, cr))
-    for check, flag in across(keep, cr, lang):
-        checks.append(check)
-        if flag is not None:
-            flags.append(flag)
-    return _unique(checks), _unique(flags)
+    yield from across(keep, cr, lang)
 
 
 def _unique(rows: list[T]) -> list[T]:
@@ -201,12 +214,28 @@ def check_output(out_dir: Path, rules: RuleSet, lang: str = "vi") -> tuple[int, 
     if not path.is_file():
         raise InputError(Errors.E030.format(path=out_dir))
     try:
-        checks, flags = _check_groups(_by_doc(_read_claims(path)), rules, lang)
+        return _write_stream(Path(out_dir), _stream_groups(_by_doc(_read_claims(path)), rules, lang))
     except _Unsorted:
-        checks, flags = check_claims(list(_read_claims(path)), rules, lang)
-    write_csv(Path(out_dir) / "checks.csv", CHECK_COLUMNS, (c.row() for c in checks))
-    write_csv(Path(out_dir) / "flags.csv", FLAG_COLUMNS, (f.row() for f in flags))
-    return len(checks), len(flags)
+        ordered = sorted(_read_claims(path), key=lambda c: c.doc_id)
+        return _write_stream(Path(out_dir), _stream_groups(_by_doc(ordered), rules, lang))
+
+
+def _write_stream(out_dir: Path, rows: Iterable[tuple[Check | None, Flag | None]]) -> tuple[int, int]:
+    """Write rows as they come; both files appear (by rename) only once every row is written."""
+    seen_c: set[str] = set()  # only ids are kept, so memory grows with the count, not the rows
+    seen_f: set[str] = set()
+    with atomic_open(out_dir / "checks.csv") as fc, atomic_open(out_dir / "flags.csv") as ff:
+        wc, wf = _RowWriter(fc, CHECK_COLUMNS), _RowWriter(ff, FLAG_COLUMNS)
+        wc.writeheader()
+        wf.writeheader()
+        for check, flag in rows:
+            if check is not None and check.check_id not in seen_c:
+                seen_c.add(check.check_id)
+                wc.writerow(check.row())
+            if flag is not None and flag.flag_id not in seen_f:
+                seen_f.add(flag.flag_id)
+                wf.writerow(flag.row())
+    return len(seen_c), len(seen_f)
 
 
 def _read_claims(path: Path) -> Iterator[Claim]:
