@@ -18,16 +18,19 @@ from pipeline.model import Check, Flag
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+_SUBJ_WORD = regex.compile(r"[\p{L}\p{N}]+(?:[.,]\d+)*")
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
 def subject_words(subject: str) -> list[str]:
     """A subject's words, numbers kept: they tell measures apart (`trái phiếu 10 năm` / `15 năm`)."""
-    return regex.findall(r"[\p{L}\p{N}]+(?:[.,]\d+)*", subject.lower())
+    return _SUBJ_WORD.findall(subject.lower())
 
 
 def measure_key(f: Figure, min_syllables: int) -> tuple[str, ...] | None:
     """What a figure measures, normalised; None when too vague to compare."""
     c = f.claim
     subj = subject_words(c.subject)
-    period = " ".join(regex.findall(r"[\p{L}\p{N}]+", c.period.lower()))
+    period = " ".join(_WORD.findall(c.period.lower()))
     # without a period two values of one measure are usually two moments (a from–to, a plan)
     if len(subj) < min_syllables or c.qualifier == "range" or not period:
         return None

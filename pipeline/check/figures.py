@@ -84,6 +84,10 @@ class Figure:
         return self.lo == -INF or self.hi == INF
 
 
+_WS = regex.compile(r"\s+")
+_SPACED_COMMA = regex.compile(r"(?<=\d),\s+(?=\d)")
+_BREAK_OR_DIGIT = regex.compile(r"[,;:.()]|\d")
+
 def parse_number(text: str) -> tuple[str, Decimal | None, int]:
     """The first number written in ``text``: (digits as written, value, decimals written)."""
     m = _NUM.search(text)
@@ -116,7 +120,7 @@ def scale_word_of(text: str, cr: Compiled) -> str:
     m = pat.search(text)
     if not m:
         return ""
-    w = regex.sub(r"\s+", " ", m.group(0).lower()).replace("tỉ", "tỷ").replace("ngàn", "nghìn")
+    w = _WS.sub(" ", m.group(0).lower()).replace("tỉ", "tỷ").replace("ngàn", "nghìn")
     return w
 
 
@@ -125,7 +129,7 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
         return None
     tol = cr.cfg.tolerance
     # one figure's span may carry a stray space after its decimal comma (`41, 75 tỷ đồng`)
-    text = regex.sub(r"(?<=\d),\s+(?=\d)", ",", claim.text)
+    text = _SPACED_COMMA.sub(",", claim.text)
     raw, number, decimals = parse_number(text)
     scale_word = scale_word_of(text, cr) if raw else ""
     v = claim.value
@@ -189,7 +193,7 @@ def clause_before(fig: Figure, max_chars: int = 90) -> str:
 
 def clause_after(fig: Figure, max_chars: int = 45) -> str:
     text = fig.after(max_chars)
-    m = regex.search(r"[,;:.()]|\d", text)
+    m = _BREAK_OR_DIGIT.search(text)
     return text[: m.start()] if m else text
 
 
