@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import regex
 
@@ -77,34 +77,18 @@ def repeats(
         status = "pass" if overlaps((a.lo, a.hi), (b.lo, b.hi)) else "fail"
         if status == "fail" and not (_close(a, b, cr) and _same_context(view, a, b, cr)):
             status = "undetermined"  # another period, entity or status the subject leaves out
-        ids = f"{a.id} {b.id}"
-        check = Check(
-            stable_id("c", "repeat", ids),
-            a.claim.doc_id,
+        yield _finding(
             "repeat",
-            ids,
-            plain(a.value),
-            plain(b.value),
+            "repeat",
+            a.claim.doc_id,
+            a,
+            b,
             status,
             "repeat.same_measure",
             key[0],
+            cr,
+            lambda a=a, b=b: M.text("repeat", lang, subject=a.claim.subject.strip(), a=a.claim.text, b=b.claim.text),
         )
-        flag = None
-        if status == "fail":
-            body = M.text("repeat", lang, subject=a.claim.subject.strip(), a=a.claim.text, b=b.claim.text)
-            flag = Flag(
-                stable_id("f", "repeat", ids),
-                a.claim.doc_id,
-                "repeat",
-                cr.severity("repeat"),
-                ids,
-                plain(a.value),
-                plain(b.value),
-                M.sentence(body),
-                "",
-                check.check_id,
-            )
-        yield check, flag
 
 
 def _close(a: Figure, b: Figure, cr: Compiled) -> bool:
@@ -170,21 +154,17 @@ def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check,
                 # far apart (16.847 vs 103.397 tỷ `từ đầu năm 2017`): two moments of a running total,
                 # or two measures the subject does not tell apart, more often than a misreport
                 status = "undetermined"
-            ids = f"{a.id} {b.id}"
-            check = Check(
-                stable_id("c", "cross_doc", ids),
-                "*",
+            yield _finding(
                 "cross_doc",
-                ids,
-                plain(a.value),
-                plain(b.value),
+                "cross_doc",
+                "*",
+                a,
+                b,
                 status,
                 "cross_doc.same_measure",
                 key[0],
-            )
-            flag = None
-            if status == "fail":
-                body = M.text(
+                cr,
+                lambda a=a, b=b: M.text(
                     "cross_doc",
                     lang,
                     subject=a.claim.subject.strip(),
@@ -193,20 +173,8 @@ def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check,
                     b=b.claim.text,
                     doc_a=a.claim.doc_id,
                     doc_b=b.claim.doc_id,
-                )
-                flag = Flag(
-                    stable_id("f", "cross_doc", ids),
-                    "*",
-                    "cross_doc",
-                    cr.severity("cross_doc"),
-                    ids,
-                    plain(a.value),
-                    plain(b.value),
-                    M.sentence(body),
-                    "",
-                    check.check_id,
-                )
-            yield check, flag
+                ),
+            )
 
 
 def lead_repeats(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
@@ -248,32 +216,55 @@ def lead_repeats(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check
         same_period = not (ya and yb) or bool(ya & yb)
         conflict = len(cands) == 1 and same_subject and same_period and not shifted
         status = "pass" if agree else ("fail" if conflict else "undetermined")
-        ids = f"{f.id} {b.id}"
-        check = Check(
-            stable_id("c", "repeat.lead", ids),
-            f.claim.doc_id,
+        yield _finding(
+            "repeat.lead",
             "repeat",
-            ids,
-            plain(f.value),
-            plain(b.value),
+            f.claim.doc_id,
+            f,
+            b,
             status,
             "repeat.lead_body",
             "",
-        )
-        flag = None
-        if status == "fail":
-            subject = f.claim.subject.strip() or clause_before(f, 60).strip()
-            body_text = M.text("repeat", lang, subject=subject, a=f.claim.text, b=b.claim.text)
-            flag = Flag(
-                stable_id("f", "repeat", ids),
-                f.claim.doc_id,
+            cr,
+            lambda f=f, b=b: M.text(
                 "repeat",
-                cr.severity("repeat"),
-                ids,
-                plain(f.value),
-                plain(b.value),
-                M.sentence(body_text),
-                "",
-                check.check_id,
-            )
-        yield check, flag
+                lang,
+                subject=f.claim.subject.strip() or clause_before(f, 60).strip(),
+                a=f.claim.text,
+                b=b.claim.text,
+            ),
+        )
+
+
+def _finding(
+    check_kind: str,
+    relation: str,
+    doc_id: str,
+    a: Figure,
+    b: Figure,
+    status: str,
+    rule_id: str,
+    detail: str,
+    cr: Compiled,
+    message: Callable[[], str],
+) -> tuple[Check, Flag | None]:
+    """The check comparing two figures, and its flag when they conflict (message built only then)."""
+    ids = f"{a.id} {b.id}"
+    check = Check(
+        stable_id("c", check_kind, ids), doc_id, relation, ids, plain(a.value), plain(b.value), status, rule_id, detail
+    )
+    if status != "fail":
+        return check, None
+    flag = Flag(
+        stable_id("f", relation, ids),
+        doc_id,
+        relation,
+        cr.severity(relation),
+        ids,
+        plain(a.value),
+        plain(b.value),
+        M.sentence(message()),
+        "",
+        check.check_id,
+    )
+    return check, flag
