@@ -371,14 +371,19 @@ def subject_before(left: str, cp: Compiled, periods: regex.Pattern[str], borrowe
     return text
 
 
-def verb_noun(left: str, cp: Compiled) -> str:
-    """`người mua có thể đã lỗ đến` -> `khoản lỗ của người mua`: an amount that is a verb's object."""
-    text = left
+def _peel_trail(text: str, cp: Compiled) -> str:
+    """Drop up to four trailing function words (`đã`, `khoảng`, `lên đến` …) left before the number."""
     for _ in range(4):
         m = cp.trail.search(text)
         if not m or m.start() == len(text):
             break
         text = text[: m.start()]
+    return text
+
+
+def verb_noun(left: str, cp: Compiled) -> str:
+    """`người mua có thể đã lỗ đến` -> `khoản lỗ của người mua`: an amount that is a verb's object."""
+    text = _peel_trail(left, cp)
     m = cp.verb_noun_end.search(text)
     if not m or _NOUN_MAKER_END.search(text, 0, m.start()):
         return ""  # `với số nợ hơn 3 tỷ đồng`: already a noun
@@ -470,12 +475,7 @@ def _holder(left: str, cp: Compiled) -> str:
 
 def _beneficiary_action(left: str, cp: Compiled) -> str:
     """`hỗ trợ tư vấn cho 12 cơ sở` -> `hỗ trợ tư vấn` (the action the counted things received)."""
-    text = left
-    for _ in range(4):
-        m = cp.trail.search(text)
-        if not m or m.start() == len(text):
-            break
-        text = text[: m.start()]
+    text = _peel_trail(left, cp)
     m = cp.beneficiary_end.search(text)
     if not m:
         return ""
