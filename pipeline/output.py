@@ -6,8 +6,9 @@ Two kinds of files live in an output folder:
   folder, fsynced, then renamed over the old one, so a reader (or a killed run) never sees half
   a table;
 * ``articles.sqlite``: one row per input file and per article — the content key it was extracted
-  with, its claims already serialised as CSV rows, its read errors and its NFC text. Each chunk of
-  results is one SQLite transaction, so a run killed at any moment leaves whole articles or
+  with, its claims, checks and flags already serialised as CSV rows, the figures it offers to the
+  cross-document comparison (table ``comparables``), its read errors and its NFC text. Each chunk
+  of results is one SQLite transaction, so a run killed at any moment leaves whole articles or
   nothing; the next run reuses every article whose key is unchanged and extracts the rest.
   ``load_text(out_dir, doc_id)`` reads an article's text back (for the review app).
 """
@@ -138,7 +139,7 @@ def csv_header(columns: Sequence[str]) -> str:
 
 @dataclass
 class DocResult:
-    """One article's extraction, ready to store: claims as CSV lines (sorted by start)."""
+    """One article's extraction and checks, ready to store: rows as CSV lines (claims sorted by start)."""
 
     doc_id: str
     text: str
@@ -146,6 +147,14 @@ class DocResult:
     n_claims: int
     title: str = ""
     published: str = ""
+    checks_csv: str = ""
+    n_checks: int = 0
+    flags_csv: str = ""
+    n_flags: int = 0
+    comparables: list[tuple[Any, ...]] = field(default_factory=list)  # rows of COMPARABLES_SCHEMA
+
+    def check_cells(self) -> tuple[int, str, int, str]:
+        return self.n_checks, self.checks_csv, self.n_flags, self.flags_csv
 
 
 @dataclass
@@ -158,17 +167,47 @@ class FileResult:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, error)
 
 
-_SCHEMA = """
+# Figures that may be compared across articles (``pipeline.check.crossdoc.Comparable``), read back
+# sorted by measure so that the comparison holds one measure's figures in memory, never the corpus's.
+COMPARABLES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS comparables (
+    relpath TEXT NOT NULL, measure TEXT NOT NULL, doc_id TEXT NOT NULL, ord INTEGER NOT NULL, detail TEXT NOT NULL,
+    claim_id TEXT NOT NULL, value TEXT NOT NULL, lo TEXT NOT NULL, hi TEXT NOT NULL,
+    subject TEXT NOT NULL, period TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS comparables_order ON comparables (measure, doc_id, ord);
+CREATE INDEX IF NOT EXISTS comparables_relpath ON comparables (relpath);
+"""
+_COMPARABLE_FIELDS = "measure, doc_id, ord, detail, claim_id, value, lo, hi, subject, period, text"
+SCHEMA_VERSION = "2"  # a store written by an older layout is rebuilt (its results would be re-extracted anyway)
+
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE IF NOT EXISTS files (relpath TEXT PRIMARY KEY, key TEXT NOT NULL, gen INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     doc_id TEXT PRIMARY KEY, relpath TEXT NOT NULL, title TEXT, published TEXT,
-    n_claims INTEGER NOT NULL, claims TEXT NOT NULL);
+    n_claims INTEGER NOT NULL, claims TEXT NOT NULL,
+    n_checks INTEGER NOT NULL, checks TEXT NOT NULL, n_flags INTEGER NOT NULL, flags TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS docs_relpath ON docs (relpath);
 CREATE TABLE IF NOT EXISTS texts (doc_id TEXT PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS errors (doc_id TEXT NOT NULL, relpath TEXT NOT NULL, error TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS errors_relpath ON errors (relpath);
 """
+    + COMPARABLES_SCHEMA
+)
+_TABLES = ("files", "docs", "texts", "errors", "comparables")
+
+
+def put_comparables(db: sqlite3.Connection, relpath: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    db.executemany(
+        f"INSERT INTO comparables (relpath, {_COMPARABLE_FIELDS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        ((relpath, *r) for r in rows),
+    )
+
+
+def iter_comparables(db: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    """Every stored comparable, by measure, then doc_id, then place in the article (streamed)."""
+    yield from db.execute(f"SELECT {_COMPARABLE_FIELDS} FROM comparables ORDER BY measure, doc_id, ord")
 
 
 _LOCKS: set[IO[str]] = set()
@@ -208,8 +247,20 @@ class ArticleStore:
         # WAL + NORMAL: a killed process loses at most the open transaction, never a committed one.
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
         self.db.executescript(_SCHEMA)
         self.gen = self._next_generation()
+
+    def _migrate(self) -> None:
+        """Drop the tables of a store written by another layout (its rows are re-extracted)."""
+        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+        row = self.db.execute("SELECT v FROM meta WHERE k='schema'").fetchone() if has_meta else None
+        if row is not None and row[0] == SCHEMA_VERSION:
+            return
+        for t in _TABLES:
+            self.db.execute(f"DROP TABLE IF EXISTS {t}")
+        self.db.executescript(_SCHEMA)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
 
     def _next_generation(self) -> int:
         row = self.db.execute("SELECT v FROM meta WHERE k='gen'").fetchone()
@@ -244,9 +295,15 @@ class ArticleStore:
             self._forget([r.relpath for r in rs])
             docs = [d for r in rs for d in r.docs]
             db.executemany(
-                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?)",
-                [(d.doc_id, r.relpath, d.title, d.published, d.n_claims, d.claims_csv) for r in rs for d in r.docs],
+                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (d.doc_id, r.relpath, d.title, d.published, d.n_claims, d.claims_csv, *d.check_cells())
+                    for r in rs
+                    for d in r.docs
+                ],
             )
+            for r in rs:
+                put_comparables(db, r.relpath, (c for d in r.docs for c in d.comparables))
             db.executemany("INSERT OR REPLACE INTO texts VALUES (?,?)", [(d.doc_id, d.text) for d in docs])
             db.executemany("INSERT INTO errors VALUES (?,?,?)", [(e[0], r.relpath, e[1]) for r in rs for e in r.errors])
             db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?)", [(r.relpath, r.key, self.gen) for r in rs])
@@ -264,6 +321,7 @@ class ArticleStore:
             db.execute(f"DELETE FROM texts WHERE doc_id IN (SELECT doc_id FROM docs WHERE relpath IN ({marks}))", part)
             db.execute(f"DELETE FROM docs WHERE relpath IN ({marks})", part)
             db.execute(f"DELETE FROM errors WHERE relpath IN ({marks})", part)
+            db.execute(f"DELETE FROM comparables WHERE relpath IN ({marks})", part)
 
     def drop_unseen(self) -> int:
         """Forget files that were not part of this run (removed from the input folder)."""
@@ -289,6 +347,19 @@ class ArticleStore:
         """Each article's claim rows, articles in doc_id order (streamed, not loaded)."""
         for (blob,) in self.db.execute("SELECT claims FROM docs WHERE n_claims>0 ORDER BY doc_id"):
             yield blob
+
+    def iter_checks_csv(self) -> Iterator[tuple[str, str]]:
+        """Each article's (check rows, flag rows), articles in doc_id order (streamed)."""
+        q = "SELECT checks, flags FROM docs WHERE n_checks>0 OR n_flags>0 ORDER BY doc_id"
+        yield from self.db.execute(q)
+
+    def check_counts(self) -> tuple[int, int]:
+        """(checks, flags) of the articles themselves, without the cross-document ones."""
+        n, m = self.db.execute("SELECT COALESCE(SUM(n_checks), 0), COALESCE(SUM(n_flags), 0) FROM docs").fetchone()
+        return int(n), int(m)
+
+    def iter_comparables(self) -> Iterator[tuple[Any, ...]]:
+        return iter_comparables(self.db)
 
     def iter_errors(self) -> Iterator[dict[str, str]]:
         for doc_id, error in self.db.execute("SELECT doc_id, error FROM errors ORDER BY doc_id, rowid"):

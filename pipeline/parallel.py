@@ -2,9 +2,9 @@
 
 The unit of work is a chunk of input files (paths, not texts: workers read the files
 themselves, so a task message is a few hundred bytes). Each worker process loads the rules once
-(``cached_rules``) and returns small ``FileResult`` rows — claims already serialised as CSV
-lines — that the runner stores. Results arrive in any order; the runner sorts at the end, so
-every engine gives byte-identical outputs.
+(``cached_rules``) and returns small ``FileResult`` rows — claims, and each article's checks and
+flags, already serialised as CSV lines — that the runner stores. Results arrive in any order;
+the runner sorts at the end, so every engine gives byte-identical outputs.
 
 On Dask the workers must see the input folder at the same path (a shared file system) and have
 vnclaims installed; the rule files travel with the job, so workers need not have them.
@@ -24,8 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import CLAIM_COLUMNS, Claim, Document, format_decimal
-from pipeline.output import DocResult, FileResult, csv_lines_of
+from pipeline.model import CHECK_COLUMNS, CLAIM_COLUMNS, FLAG_COLUMNS, Claim, Document, format_decimal
+from pipeline.output import DocResult, FileResult, csv_lines, csv_lines_of
 from pipeline.rulefiles import RuleSet, cached_rules, load_rules
 
 
@@ -78,8 +78,12 @@ def ingest_config(rules: RuleSet) -> Any:
     return _INGEST[rules.version]
 
 
-def extract_file(item: WorkItem, root: Path, rules: RuleSet) -> FileResult:
-    """Read one file and extract every article in it; a failing article becomes an error row."""
+def extract_file(item: WorkItem, root: Path, rules: RuleSet, lang: str | None = None) -> FileResult:
+    """Read one file and extract every article in it; a failing article becomes an error row.
+
+    With ``lang`` (the language of flag messages) each article is also checked here, in the
+    worker, so only the comparison across articles is left for the end of the run.
+    """
     from pipeline.api import extract_document  # late: lets tests and workers patch the stages
     from pipeline.ingest import read_document
 
@@ -101,17 +105,34 @@ def extract_file(item: WorkItem, root: Path, rules: RuleSet) -> FileResult:
         if doc.published:
             claims = [c if c.published else replace(c, published=doc.published) for c in claims]
         claims = sorted(claims, key=lambda c: c.start)  # stable: ties keep the extractor's order
-        out.docs.append(
-            DocResult(
-                doc_id=doc.doc_id,
-                text=doc.text,
-                claims_csv=csv_lines_of([claim_cells(c) for c in claims]),
-                n_claims=len(claims),
-                title=doc.title,
-                published=doc.published,
-            )
+        cells = [claim_cells(c) for c in claims]
+        result = DocResult(
+            doc_id=doc.doc_id,
+            text=doc.text,
+            claims_csv=csv_lines_of(cells),
+            n_claims=len(claims),
+            title=doc.title,
+            published=doc.published,
         )
+        if lang is not None and claims:
+            _check_into(result, cells, rules, lang)
+        out.docs.append(result)
     return out
+
+
+def _check_into(result: DocResult, cells: list[list[str]], rules: RuleSet, lang: str) -> None:
+    """The article's checks, flags and comparables, from its claims as claims.csv will hold them
+    (read back from their cells, so that ``vnclaims check`` over claims.csv finds the same)."""
+    from pipeline.check import document_checks
+    from pipeline.check.config import compiled
+
+    claims = [Claim.from_row(dict(zip(CLAIM_COLUMNS, r, strict=True))) for r in cells]
+    dc = document_checks(claims, compiled(rules), lang)
+    result.checks_csv = csv_lines(CHECK_COLUMNS, (c.row() for c in dc.checks))
+    result.n_checks = len(dc.checks)
+    result.flags_csv = csv_lines(FLAG_COLUMNS, (f.row() for f in dc.flags))
+    result.n_flags = len(dc.flags)
+    result.comparables = [c.row() for c in dc.comparables]
 
 
 def claim_cells(c: Claim) -> list[str]:
@@ -123,9 +144,9 @@ def claim_cells(c: Claim) -> list[str]:
     return out
 
 
-def process_chunk(items: list[WorkItem], root: str, ref: RulesRef) -> list[FileResult]:
+def process_chunk(items: list[WorkItem], root: str, ref: RulesRef, lang: str | None = None) -> list[FileResult]:
     rules = resolve_rules(ref)
-    return [extract_file(it, Path(root), rules) for it in items]
+    return [extract_file(it, Path(root), rules, lang) for it in items]
 
 
 # --- engines ---------------------------------------------------------------------------------
@@ -134,13 +155,18 @@ Chunk = list[WorkItem]
 Task = Callable[[Chunk], list[FileResult]]
 
 
-def _warm_up(ref: RulesRef) -> None:
-    """Load the rules and the NLP models once, before forking, so workers share them."""
+def _warm_up(ref: RulesRef, lang: str | None) -> None:
+    """Load the rules, the NLP models and the check rules once, before forking, so workers share them."""
     from pipeline.api import extract_text
 
     rules = resolve_rules(ref)
     with suppress(Exception):  # a broken stage shows up per article, with its doc_id, not here
-        extract_text("Doanh thu đạt 338 tỷ đồng, tăng 12,5% so với năm trước.", rules=rules)
+        claims = extract_text("Doanh thu đạt 338 tỷ đồng, tăng 12,5% so với năm trước.", rules=rules)
+        if lang is not None:
+            from pipeline.check import document_checks
+            from pipeline.check.config import compiled
+
+            document_checks(claims, compiled(rules), lang)
 
 
 def _die_with_parent() -> None:
@@ -152,22 +178,29 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def run_serial(chunks: Iterable[Chunk], root: str, ref: RulesRef) -> Iterator[list[FileResult]]:
+def run_serial(
+    chunks: Iterable[Chunk], root: str, ref: RulesRef, lang: str | None = None
+) -> Iterator[list[FileResult]]:
     for chunk in chunks:
-        yield process_chunk(chunk, root, ref)
+        yield process_chunk(chunk, root, ref, lang)
 
 
-def run_local(chunks: Iterable[Chunk], root: str, ref: RulesRef, workers: int) -> Iterator[list[FileResult]]:
-    """A process pool; at most ``2 * workers`` chunks in flight, so memory stays bounded."""
+def run_local(
+    chunks: Iterable[Chunk], root: str, ref: RulesRef, workers: int, lang: str | None = None
+) -> Iterator[list[FileResult]]:
+    """A process pool; at most ``2 * workers`` chunks in flight, so memory stays bounded.
+
+    ``lang``: check each article in the worker too (flag messages in that language).
+    """
     if workers <= 1:
-        yield from run_serial(chunks, root, ref)
+        yield from run_serial(chunks, root, ref, lang)
         return
-    _warm_up(ref)
+    _warm_up(ref, lang)
     # fork shares the already-imported libraries and loaded models copy-on-write.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent) as pool:
-        yield from _bounded(lambda c: pool.submit(process_chunk, c, root, ref), chunks, 2 * workers)
+        yield from _bounded(lambda c: pool.submit(process_chunk, c, root, ref, lang), chunks, 2 * workers)
 
 
 def _bounded(submit: Callable[[Chunk], Future[Any]], chunks: Iterable[Chunk], limit: int) -> Iterator[Any]:
@@ -188,7 +221,7 @@ def _bounded(submit: Callable[[Chunk], Future[Any]], chunks: Iterable[Chunk], li
 
 
 def run_dask(
-    chunks: Iterable[Chunk], root: str, ref: RulesRef, scheduler: str | None, workers: int
+    chunks: Iterable[Chunk], root: str, ref: RulesRef, scheduler: str | None, workers: int, lang: str | None = None
 ) -> Iterator[list[FileResult]]:
     """The same tasks on a Dask cluster (``scheduler`` address), or a LocalCluster when None."""
     try:
@@ -210,13 +243,13 @@ def run_dask(
         ac = as_completed()
         it = iter(chunks)
         for chunk in itertools.islice(it, limit):
-            ac.add(client.submit(process_chunk, chunk, root, ref_f, pure=False))
+            ac.add(client.submit(process_chunk, chunk, root, ref_f, lang, pure=False))
         for fut in ac:
             res = fut.result()
             fut.release()
             nxt = next(it, None)
             if nxt is not None:
-                ac.add(client.submit(process_chunk, nxt, root, ref_f, pure=False))
+                ac.add(client.submit(process_chunk, nxt, root, ref_f, lang, pure=False))
             yield res
     finally:
         client.close()

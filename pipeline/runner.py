@@ -6,10 +6,13 @@ pool or a Dask cluster, see ``pipeline.parallel``), and each chunk's results are
 file is done, the store is read back in doc_id order into ``claims.csv`` (atomic rename), so the
 output is byte-identical whatever the engine, the number of workers or the order results came in.
 
-Because every stored file carries the key it was extracted with — content hash, rules version
-and code version — a run that was killed resumes where it stopped, and a daily run over a grown
-folder extracts only new or changed files; files no longer in the folder drop out. The
-cross-document checks (``pipeline.check``) then run over the whole claims.csv.
+Each article is also checked in the worker that extracted it (``pipeline.check.document_checks``),
+and its checks, flags and the figures it offers for comparison with other articles are stored
+beside its claims. Because every stored file carries the key it was extracted with — content
+hash, rules version, code version and check settings — a run that was killed resumes where it
+stopped, and a daily run over a grown folder extracts and checks only new or changed files; files
+no longer in the folder drop out. The comparison across articles then runs over every stored
+figure, read back sorted by measure (``pipeline.check.check_store``).
 """
 
 from __future__ import annotations
@@ -54,12 +57,12 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for bench/
 
 
-_NOT_EXTRACTION = {"check", "review", "cli.py", "runner.py", "formats.py", "output.py"}  # run after the store
+_NOT_STORED = {"review", "cli.py", "runner.py", "formats.py", "output.py"}  # what runs after the store
 _NLP_DISTRIBUTIONS = ("underthesea", "spacy", "regex", "trafilatura", "pypdf", "python-docx")
 
 
 def code_version() -> str:
-    """vnclaims' version, a hash of the code and data extraction runs, and its NLP libraries' versions.
+    """vnclaims' version, a hash of the code whose results are stored, and its NLP libraries' versions.
 
     A changed checkout or an upgraded tagger then never reuses results stored by the old one.
     """
@@ -67,7 +70,7 @@ def code_version() -> str:
     root = Path(pipeline.__file__).resolve().parent
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if rel.parts[0] in _NOT_EXTRACTION or "__pycache__" in rel.parts or not p.is_file():
+        if rel.parts[0] in _NOT_STORED or "__pycache__" in rel.parts or not p.is_file():
             continue
         digest.update(rel.as_posix().encode() + b"\0" + p.read_bytes())
     for dist in _NLP_DISTRIBUTIONS:
@@ -176,10 +179,16 @@ def run(
     clock = _Clock()
     rules = cached_rules(rules_dir)
     ingest_config(rules)  # a bad rules/ingest.yaml is a usage error now, not an error per file
+    if checks:  # so is a bad rules/checks.yaml: every worker would fail on it
+        from pipeline.check.config import compiled
+
+        compiled(rules)
     n_workers = workers if workers and workers > 0 else default_workers()
     root = input_dir.absolute()
     n_files = sum(1 for _ in iter_files(root))
-    suffix = f"{rules.version}:{code_version()}"
+    # the check settings are part of the key: stored flags are in one language, or absent
+    suffix = f"{rules.version}:{code_version()}:{lang if checks else '-'}"
+    check_lang = lang if checks else None
     chunk_size = max(1, min(MAX_CHUNK, math.ceil(n_files / (4 * n_workers))))
     clock.lap("list")
 
@@ -192,9 +201,9 @@ def run(
         chunks = _plan(iter_files(root), store, suffix, chunk_size, prog, fresh)
         if engine == "dask":
             ref = RulesRef.of(rules, with_files=True)
-            results = run_dask(chunks, str(root), ref, scheduler, n_workers)
+            results = run_dask(chunks, str(root), ref, scheduler, n_workers, check_lang)
         else:
-            results = run_local(chunks, str(root), RulesRef.of(rules), n_workers)
+            results = run_local(chunks, str(root), RulesRef.of(rules), n_workers, check_lang)
         for chunk_results in results:
             _store(store, chunk_results, prog)
         bar.close()
@@ -202,11 +211,11 @@ def run(
         removed = store.drop_unseen()
         summary = _finish(store, out_dir, input_dir)
         clock.lap("merge")
+        notes = list(_after(store, out_dir, rules, lang, summary, clock)) if checks else []
     finally:
         bar.close()
         store.close()
     summary.extracted, summary.reused, summary.removed = prog.extracted, prog.reused, removed
-    notes = list(_after(out_dir, rules, lang, summary, clock)) if checks else []
     notes += _formats(out_dir, formats, excel)
     clock.lap("formats")
     summary.notes = tuple(notes)
@@ -251,17 +260,19 @@ class _Clock:
         self._t = now
 
 
-def _after(out_dir: Path, rules: RuleSet, lang: str, summary: RunSummary, clock: _Clock) -> Iterator[str]:
-    """Cross-document checks over the final claims.csv, then the report.
+def _after(
+    store: ArticleStore, out_dir: Path, rules: RuleSet, lang: str, summary: RunSummary, clock: _Clock
+) -> Iterator[str]:
+    """checks.csv and flags.csv (each article's stored rows, then the cross-document ones), then the report.
 
     A bug in either must not make a finished extraction look failed (claims.csv is complete and
     stays): it is reported on stderr and in the summary's notes; rule-file problems still stop
     the run as usage errors.
     """
     try:
-        from pipeline.check import check_output
+        from pipeline.check import check_store
 
-        summary.checks, summary.flags = check_output(out_dir, rules, lang)
+        summary.checks, summary.flags = check_store(store, out_dir, rules, lang)
     except VnclaimsError:
         raise
     except Exception as e:

@@ -254,10 +254,12 @@ def test_real_pipeline_on_the_dev_corpus_same_in_parallel(tmp_path, monkeypatch)
 def test_a_crash_in_the_checks_keeps_the_claims_and_the_exit_status(tmp_path, rules, monkeypatch, capsys):
     import pipeline.check
 
-    def broken(out_dir, rules, lang="vi"):
+    shutil.copy(Path(__file__).parents[1] / "rules" / "checks.yaml", rules / "checks.yaml")
+
+    def broken(*args, **kwargs):
         raise KeyError("bug in a check")
 
-    monkeypatch.setattr(pipeline.check, "check_output", broken)
+    monkeypatch.setattr(pipeline.check, "check_store", broken)  # the comparison across articles
     corpus = tmp_path / "corpus"
     fake.make_corpus(corpus, 3)
     args = ["run", str(corpus), "--out", str(tmp_path / "out"), "--rules", str(rules), "--quiet", "--workers", "1"]
@@ -265,3 +267,60 @@ def test_a_crash_in_the_checks_keeps_the_claims_and_the_exit_status(tmp_path, ru
     err = capsys.readouterr().err
     assert "checks failed" in err and "bug in a check" in err
     assert len(rows(tmp_path / "out" / "claims.csv")) > 0
+
+
+def test_a_crash_checking_one_article_is_reported_and_the_others_are_checked(tmp_path, rules, monkeypatch, capsys):
+    import pipeline.check
+
+    shutil.copy(Path(__file__).parents[1] / "rules" / "checks.yaml", rules / "checks.yaml")
+    real = pipeline.check.check_document
+    seen: list[str] = []
+
+    def broken_once(figs, cr, lang="vi"):
+        seen.append(figs[0].claim.doc_id)
+        if len(seen) == 1:
+            raise KeyError("bug in a check")
+        return real(figs, cr, lang)
+
+    monkeypatch.setattr(pipeline.check, "check_document", broken_once)
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 3)
+    summary = run(corpus, tmp_path / "out", rules, progress=False, workers=1)
+    err = capsys.readouterr().err
+    assert f"{seen[0]}: checks failed: KeyError" in err
+    assert len(seen) == summary.documents == 3
+    assert summary.errors == 0 and summary.claims == len(rows(tmp_path / "out" / "claims.csv")) > 0
+
+
+def test_missing_check_rules_stop_the_run_before_extracting(tmp_path, rules):
+    from pipeline.errors import RuleFileError
+
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 2)
+    with pytest.raises(RuleFileError, match=r"checks\.yaml"):
+        run(corpus, tmp_path / "out", rules, progress=False, workers=1)
+    assert not (tmp_path / "out" / "claims.csv").exists()
+
+
+def test_a_store_of_an_older_layout_is_rebuilt(tmp_path, rules):
+    import sqlite3
+
+    out = tmp_path / "out"
+    out.mkdir()
+    old = sqlite3.connect(out / "articles.sqlite")
+    old.executescript(
+        "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT); INSERT INTO meta VALUES ('gen', '3');"
+        "CREATE TABLE files (relpath TEXT PRIMARY KEY, key TEXT NOT NULL, gen INTEGER NOT NULL);"
+        "CREATE TABLE docs (doc_id TEXT PRIMARY KEY, relpath TEXT NOT NULL, title TEXT, published TEXT,"
+        " n_claims INTEGER NOT NULL, claims TEXT NOT NULL);"
+        "INSERT INTO docs VALUES ('gone.txt', 'gone.txt', '', '', 1, 'stale row\n');"
+    )
+    old.commit()
+    old.close()
+    corpus = tmp_path / "corpus"
+    fake.make_corpus(corpus, 4)
+    s = run(corpus, out, rules, progress=False, workers=1, checks=False)
+    assert (s.documents, s.extracted, s.reused) == (4, 4, 0)
+    assert "stale row" not in (out / "claims.csv").read_text(encoding="utf-8")
+    again = run(corpus, out, rules, progress=False, workers=1, checks=False)
+    assert (again.extracted, again.reused) == (0, 4)

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import csv
 import math
+import sqlite3
 import statistics
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from pipeline.check.config import Compiled, compiled
-from pipeline.check.crossdoc import across, cross_candidate, lead_repeats, repeats
+from pipeline.check.crossdoc import Comparable, across, lead_repeats, repeats
 from pipeline.check.figures import Figure, make_figure
 from pipeline.check.findings import make_check, make_flag, scale_check
 from pipeline.check.relations import DocView, Relation, find_relations
@@ -29,10 +31,18 @@ from pipeline.check.sanity import sanity
 from pipeline.check.verify import Outcome, verify
 from pipeline.errors import Errors, InputError
 from pipeline.model import CHECK_COLUMNS, FLAG_COLUMNS, Check, Claim, Flag
-from pipeline.output import _RowWriter, atomic_open
+from pipeline.output import (
+    COMPARABLES_SCHEMA,
+    ArticleStore,
+    _RowWriter,
+    atomic_open,
+    csv_header,
+    iter_comparables,
+    put_comparables,
+)
 from pipeline.rulefiles import RuleSet
 
-__all__ = ["check_claims", "check_output"]
+__all__ = ["check_claims", "check_output", "check_store", "document_checks"]
 
 T = TypeVar("T", Check, Flag)
 
@@ -129,10 +139,41 @@ def _chain(*its: Iterable[tuple[Check, Flag | None]]) -> Iterable[tuple[Check, F
         yield from it
 
 
+@dataclass
+class DocChecks:
+    """One article's checks and flags (no duplicates), and its figures open to cross-document comparison."""
+
+    checks: list[Check] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    comparables: list[Comparable] = field(default_factory=list)
+
+
+def document_checks(claims: Sequence[Claim], cr: Compiled, lang: str = "vi") -> DocChecks:
+    """Checks of one article's claims (in claims.csv order). A failure is reported on stderr with
+    the article's doc_id and gives no checks: a bug on one article must not lose the others'."""
+    figs = [f for f in (make_figure(c, i, cr) for i, c in enumerate(claims)) if f is not None]
+    if not figs:
+        return DocChecks()
+    try:
+        checks, flags = check_document(figs, cr, lang)
+    except Exception as e:
+        print(f"vnclaims: {figs[0].claim.doc_id}: checks failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return DocChecks()
+    comparables = [c for c in (Comparable.of(f, cr) for f in figs) if c is not None]
+    return DocChecks(_unique(checks), _unique(flags), comparables)
+
+
 def check_claims(claims: list[Claim], rules: RuleSet, lang: str = "vi") -> tuple[list[Check], list[Flag]]:
     """Checks and flags for claims of any number of documents (per document, then across them)."""
     ordered = sorted(claims, key=lambda c: c.doc_id)  # stable: each document's claims keep their order
-    return _check_groups(_by_doc(ordered), rules, lang)
+    checks: list[Check] = []
+    flags: list[Flag] = []
+    for check, flag in _stream_groups(_by_doc(ordered), rules, lang):
+        if check is not None:
+            checks.append(check)
+        if flag is not None:
+            flags.append(flag)
+    return checks, flags
 
 
 class _Unsorted(Exception):
@@ -155,42 +196,28 @@ def _by_doc(claims: Iterable[Claim]) -> Iterator[list[Claim]]:
         yield group
 
 
-def _check_groups(groups: Iterable[list[Claim]], rules: RuleSet, lang: str) -> tuple[list[Check], list[Flag]]:
-    """All checks and flags in a list (for callers that want them in memory)."""
-    checks: list[Check] = []
-    flags: list[Flag] = []
-    for check, flag in _stream_groups(groups, rules, lang):
-        if check is not None:
-            checks.append(check)
-        if flag is not None:
-            flags.append(flag)
-    return _unique(checks), _unique(flags)
-
-
 def _stream_groups(
     groups: Iterable[list[Claim]], rules: RuleSet, lang: str
 ) -> Iterator[tuple[Check | None, Flag | None]]:
-    """One document at a time, so memory holds one article's figures plus what cross-doc needs.
-
-    Per-document rows come first, cross-document rows last; duplicates are left to the caller.
-    """
+    """One document at a time, then across documents: memory holds one article's figures, and the
+    figures to compare across articles wait in a temporary SQLite table, not in a list."""
     cr = compiled(rules)
-    keep: list[Figure] = []
-    for group in groups:
-        figs = [f for f in (make_figure(c, i, cr) for i, c in enumerate(group)) if f is not None]
-        if not figs:
-            continue
+    with tempfile.TemporaryDirectory(prefix="vnclaims-check-") as tmp:
+        db = sqlite3.connect(Path(tmp) / "comparables.sqlite", isolation_level=None)
         try:
-            c, f = check_document(figs, cr, lang)
-        except Exception as e:  # a bug on one article must not lose the checks of the others
-            print(f"vnclaims: {group[0].doc_id}: checks failed: {type(e).__name__}: {e}", file=sys.stderr)
-            continue
-        for check in c:
-            yield check, None
-        for flag in f:
-            yield None, flag
-        keep.extend(x for x in figs if cross_candidate(x, cr))
-    yield from across(keep, cr, lang)
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.executescript(COMPARABLES_SCHEMA)
+            for group in groups:
+                dc = document_checks(group, cr, lang)
+                for check in dc.checks:
+                    yield check, None
+                for flag in dc.flags:
+                    yield None, flag
+                put_comparables(db, group[0].doc_id, (c.row() for c in dc.comparables))
+            yield from across((Comparable.from_row(r) for r in iter_comparables(db)), cr, lang)
+        finally:
+            db.close()
 
 
 def _unique(rows: list[T]) -> list[T]:
@@ -220,22 +247,44 @@ def check_output(out_dir: Path, rules: RuleSet, lang: str = "vi") -> tuple[int, 
         return _write_stream(Path(out_dir), _stream_groups(_by_doc(ordered), rules, lang))
 
 
+def check_store(store: ArticleStore, out_dir: Path, rules: RuleSet, lang: str = "vi") -> tuple[int, int]:
+    """checks.csv and flags.csv of a run whose workers checked each article (``vnclaims run``):
+    the stored rows in doc_id order, then the cross-document comparison of the stored figures.
+    Gives the same files as ``check_output`` over the run's claims.csv."""
+    cr = compiled(rules)
+    n_checks, n_flags = store.check_counts()
+    with atomic_open(out_dir / "checks.csv") as fc, atomic_open(out_dir / "flags.csv") as ff:
+        fc.write(csv_header(CHECK_COLUMNS))
+        ff.write(csv_header(FLAG_COLUMNS))
+        for checks, flags in store.iter_checks_csv():
+            fc.write(checks)
+            ff.write(flags)
+        wc, wf = _RowWriter(fc, CHECK_COLUMNS), _RowWriter(ff, FLAG_COLUMNS)
+        for check, flag in across((Comparable.from_row(r) for r in store.iter_comparables()), cr, lang):
+            wc.writerow(check.row())
+            n_checks += 1
+            if flag is not None:
+                wf.writerow(flag.row())
+                n_flags += 1
+    return n_checks, n_flags
+
+
 def _write_stream(out_dir: Path, rows: Iterable[tuple[Check | None, Flag | None]]) -> tuple[int, int]:
-    """Write rows as they come; both files appear (by rename) only once every row is written."""
-    seen_c: set[str] = set()  # only ids are kept, so memory grows with the count, not the rows
-    seen_f: set[str] = set()
+    """Write rows as they come; both files appear (by rename) only once every row is written.
+    Rows come without duplicates (each article's are unique; cross-document pairs are unique)."""
+    n_checks = n_flags = 0
     with atomic_open(out_dir / "checks.csv") as fc, atomic_open(out_dir / "flags.csv") as ff:
         wc, wf = _RowWriter(fc, CHECK_COLUMNS), _RowWriter(ff, FLAG_COLUMNS)
         wc.writeheader()
         wf.writeheader()
         for check, flag in rows:
-            if check is not None and check.check_id not in seen_c:
-                seen_c.add(check.check_id)
+            if check is not None:
                 wc.writerow(check.row())
-            if flag is not None and flag.flag_id not in seen_f:
-                seen_f.add(flag.flag_id)
+                n_checks += 1
+            if flag is not None:
                 wf.writerow(flag.row())
-    return len(seen_c), len(seen_f)
+                n_flags += 1
+    return n_checks, n_flags
 
 
 def _read_claims(path: Path) -> Iterator[Claim]:

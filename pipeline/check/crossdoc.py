@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import regex
 
@@ -91,7 +95,7 @@ def repeats(
         )
 
 
-def _close(a: Figure, b: Figure, cr: Compiled) -> bool:
+def _close(a: Figure | Comparable, b: Figure | Comparable, cr: Compiled) -> bool:
     """Values near enough to be one figure misstated (or a scale word apart)."""
     if a.value <= 0 or b.value <= 0:
         return False
@@ -121,7 +125,7 @@ def _entity(subject: str) -> bool:
 
 
 def cross_candidate(f: Figure, cr: Compiled) -> bool:
-    """Whether a figure can be compared across documents (kept in memory for that)."""
+    """Whether a figure can be compared across documents (stored for that)."""
     rr = cr.cfg.repeat
     return (
         f.claim.kind in rr.kinds
@@ -131,17 +135,57 @@ def cross_candidate(f: Figure, cr: Compiled) -> bool:
     )
 
 
-def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
-    """Same measure, same period (with a year), different documents, values that cannot both hold."""
-    rr = cr.cfg.repeat
-    groups: dict[tuple[str, ...], dict[str, Figure]] = {}
-    for f in figs:
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """What the cross-document comparison needs of a figure: a few strings, not the whole claim.
+
+    Stored per article (``articles.sqlite``, table ``comparables``) and read back sorted by
+    ``measure``, so the comparison holds one measure's figures at a time, whatever the corpus size.
+    """
+
+    measure: str  # the measure key, its parts joined by \x1f
+    doc_id: str
+    ord: int  # place among the article's figures: the first of a measure in an article is compared
+    detail: str  # the subject's words (the check's detail)
+    id: str
+    value: Decimal
+    lo: Decimal
+    hi: Decimal
+    subject: str
+    period: str
+    text: str
+
+    @classmethod
+    def of(cls, f: Figure, cr: Compiled) -> Comparable | None:
         if not cross_candidate(f, cr):
-            continue
-        key = measure_key(f, rr.cross_doc_min_subject_syllables)
-        if key is not None:
-            groups.setdefault(key, {}).setdefault(f.claim.doc_id, f)
-    for key, by_doc in groups.items():
+            return None
+        key = measure_key(f, cr.cfg.repeat.cross_doc_min_subject_syllables)
+        if key is None:
+            return None
+        c = f.claim
+        return cls("\x1f".join(key), c.doc_id, f.index, key[0], f.id, f.value, f.lo, f.hi, c.subject, c.period, c.text)
+
+    def row(self) -> tuple[Any, ...]:
+        return tuple(str(v) if isinstance(v, Decimal) else v for v in (getattr(self, n) for n in self.__slots__))
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Comparable:
+        m, doc_id, ord_, detail, id_, value, lo, hi, subject, period, text = row
+        return cls(m, doc_id, int(ord_), detail, id_, Decimal(value), Decimal(lo), Decimal(hi), subject, period, text)
+
+
+def across(comparables: Iterable[Comparable], cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
+    """Same measure, same period (with a year), different documents, values that cannot both hold.
+
+    ``comparables`` must come sorted by measure, then doc_id, then place in the article
+    (``iter_comparables`` reads them so); the first figure of a measure in each article is compared
+    with the first article's.
+    """
+    rr = cr.cfg.repeat
+    for _measure, group in itertools.groupby(comparables, key=lambda c: c.measure):
+        by_doc: dict[str, Comparable] = {}
+        for c in group:
+            by_doc.setdefault(c.doc_id, c)
         if len(by_doc) < 2:
             continue
         docs = sorted(by_doc)
@@ -162,17 +206,17 @@ def across(figs: list[Figure], cr: Compiled, lang: str) -> Iterable[tuple[Check,
                 b,
                 status,
                 "cross_doc.same_measure",
-                key[0],
+                a.detail,
                 cr,
                 lambda a=a, b=b: M.text(
                     "cross_doc",
                     lang,
-                    subject=a.claim.subject.strip(),
-                    period=a.claim.period,
-                    a=a.claim.text,
-                    b=b.claim.text,
-                    doc_a=a.claim.doc_id,
-                    doc_b=b.claim.doc_id,
+                    subject=a.subject.strip(),
+                    period=a.period,
+                    a=a.text,
+                    b=b.text,
+                    doc_a=a.doc_id,
+                    doc_b=b.doc_id,
                 ),
             )
 
@@ -240,8 +284,8 @@ def _finding(
     check_kind: str,
     relation: str,
     doc_id: str,
-    a: Figure,
-    b: Figure,
+    a: Figure | Comparable,
+    b: Figure | Comparable,
     status: str,
     rule_id: str,
     detail: str,
