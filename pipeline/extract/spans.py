@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Context, Decimal
 
 import regex
@@ -48,13 +48,21 @@ class Candidate:
 
 
 @dataclass(slots=True)
-class Group:
-    """One rule match; a pair rule's match carries two claims."""
+class _Match:
+    """One rule match and its claim's span, not yet checked further (see Extractor._finish)."""
 
     start: int
     end: int
     priority: int
-    claims: list[Candidate]
+    rule: ClaimRule
+    m: regex.Match[str]
+    gd: dict[str, str | None]
+    unit: str
+    factor: Decimal
+    num_end: int
+
+
+_Entry = tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None, regex.Pattern[str] | None]
 
 
 class Extractor:
@@ -85,6 +93,9 @@ class Extractor:
         where = str(rules.directory)
         self.patterns: list[tuple[ClaimRule, regex.Pattern[str], regex.Pattern[str] | None, bool, bool]] = []
         self.before_rule: dict[str, regex.Pattern[str]] = {}
+        # per rule, a pattern whose partial match on the number and its next word is needed for a
+        # match (see _may_match): the rule itself, or what follows its opening look-behind
+        self._probes: list[regex.Pattern[str] | None] = []
         for rule in cfg.claim_rules():
             pat = self._compile(rule.pattern, f"{where}: {rule.id}")
             ctx = self._compile(rule.context, f"{where}: {rule.id}") if rule.context else None
@@ -93,18 +104,39 @@ class Extractor:
             digits_only = not any(tok in rule.pattern for tok in ("{NUMBER}", "{SPELLED", "đôi", "rưỡi"))
             plain_start = rule.pattern.startswith(("(?P<n>{NUMBER}", "(?P<n>{DIGITS}"))
             self.patterns.append((rule, pat, ctx, digits_only, plain_start))
+            self._probes.append(pat if plain_start else _probe_pattern(pat.pattern))
+        # what is tried at a start: (rule, pattern, context, before) of the rules that may match
+        self._entries = [(rule, pat, ctx, self.before_rule.get(rule.id)) for rule, pat, ctx, _, _ in self.patterns]
+        # at a number with no shape to probe (a spelled word such as "đôi", or a number followed by
+        # punctuation), the rules that do not start with a plain number: by spelled?
+        self._unprobed = {
+            spelled: tuple(
+                self._entries[i]
+                for i, (_, _, _, digits_only, plain) in enumerate(self.patterns)
+                if not plain and not (spelled and digits_only)
+            )
+            for spelled in (False, True)
+        }
         # the number and its scale words: a claim needs something right after it (a unit, "%", a
         # range dash, a noun), so a number followed by punctuation, a digit or nothing is skipped
         self.head = self._compile("(?:{DIGITS_SPACED}|{NUMBER})(?:{SCALES})?[ \t]*", where)
-        self._shapes: dict[str, tuple[bool, ...]] = {}
+        self._shapes: dict[str, tuple[_Entry, ...]] = {}
         self.dead_end = frozenset(",.;:!?)]}\"”’'\n\r0123456789")
         # where a claim can start: the first digit of a number, or a word that begins a spelled one
         # (the stdlib `re`, case-sensitive with each word in lower and title case, scans this fastest)
         starts = [w for w in rules.word_lists.get("NUMBER_START", []) if w]
         words = sorted({v for w in starts for v in (w, w[0].upper() + w[1:])}, key=lambda w: (-len(w), w))
+        # one branch per first letter, each checking that no letter comes before it, and the digit
+        # first: a pattern that opens with a character (not a look-behind) is scanned much faster
+        by_first: dict[str, list[str]] = {}
+        for w in words:
+            by_first.setdefault(w[0], []).append(w[1:])
         letter_free = r"(?![^\W\d_])"  # no letter next to it (a digit may be: "gấp đôi0")
-        spelled_start = r"|(?<![^\W\d_])(?:" + "|".join(map(re.escape, words)) + ")" + letter_free if words else ""
-        self.anchor = re.compile(r"(?<![\d.,])\d" + spelled_start)
+        spelled_start = "".join(
+            f"|{re.escape(c)}(?<![^\\W\\d_]{re.escape(c)})(?:{'|'.join(map(re.escape, rest))}){letter_free}"
+            for c, rest in by_first.items()
+        )
+        self.anchor = re.compile(r"\d(?<![\d.,]\d)" + spelled_start)
         self.exclusions = [
             (
                 r,
@@ -179,70 +211,71 @@ class Extractor:
         use it to show that the shortcuts below lose nothing)."""
         text = doc.text
         sents = sentences(text)
-        groups: list[Group] = []
+        found: list[_Match] = []
         # Every rule's match starts at a number, so each rule is tried only where a number starts:
         # one cheap scan for those places instead of one full scan per rule.
-        n_text = len(text)
-        starts = ((p, True, None) for p in range(n_text)) if exhaustive else self._starts(text)
-        for pos, spelled, h in starts:
-            dead = h is not None and (h.end() >= n_text or text[h.end()] in self.dead_end)
-            # a plain number followed by punctuation, a digit or nothing starts no claim, but
-            # "54 tỷ." is a bare amount, "41 tỷ 951 triệu đồng" one amount, "gấp ba." a ratio
-            dead = dead and h.group().rstrip().rsplit(None, 1)[-1].lstrip("0123456789.,").lower() not in _SCALE_ENDS
-            may = self._may_match(text, pos, h) if h is not None and not dead else None
-            for i, (rule, pat, ctx, digits_only, plain_start) in enumerate(self.patterns):
-                skip = (spelled and digits_only) or (plain_start and (may is None or not may[i]))
-                if skip and not exhaustive:
-                    continue  # a rule that starts with a plain number needs one, and a fitting next word
+        starts = ((p, self._entries) for p in range(len(text))) if exhaustive else self._starts(text)
+        for pos, entries in starts:
+            for rule, pat, ctx, before in entries:
                 m = pat.match(text, pos)
                 if m is None:
                     continue
                 if ctx is not None and not self._context_ok(ctx, text, sents, pos):
                     continue
-                before = self.before_rule.get(rule.id)
                 if before is not None and not before.search(text, max(0, pos - 40), pos):
                     continue
-                g = self._group(rule, m, text)
+                g = self._span(rule, m, text)
                 if g is not None:
-                    groups.append(g)
-        chosen = sorted(_resolve(groups), key=lambda c: c.start)
+                    found.append(g)
+        chosen = sorted(self._resolve(found, text), key=lambda c: c.start)
         claims: list[Claim] = []
         previous_end = 0
         for c in chosen:
             sent = sentence_at(sents, c.start)
-            claim = self._claim(doc, c, sent)
-            if claim.qualifier == "exact" and self.next_claim:
-                # a word such as "ước" earlier in the sentence, with no claim in between
-                lo = max(previous_end, sent.start if sent else 0)
-                for q, pat in self.next_claim:
-                    if pat.search(text, lo, c.start):
-                        claim = replace(claim, qualifier=q)
-                        break
-            claims.append(claim)
+            claims.append(self._claim(doc, c, sent, previous_end))
             previous_end = c.end
         return claims
 
-    def _starts(self, text: str) -> Iterator[tuple[int, bool, regex.Match[str] | None]]:
-        """Where a number starts: (offset, spelled?, the number with its scale words or None)."""
+    def _starts(self, text: str) -> Iterator[tuple[int, tuple[_Entry, ...]]]:
+        """Where a number starts, with the rules that may match there."""
+        n_text = len(text)
+        dead_end = self.dead_end
         for a in self.anchor.finditer(text):
             pos = a.start()
-            yield pos, not a.group().isdigit(), self.head.match(text, pos)
+            spelled = not a.group().isdigit()
+            h = self.head.match(text, pos)
+            if h is None:
+                yield pos, self._unprobed[spelled]
+                continue
+            end = h.end()
+            # a plain number followed by punctuation, a digit or nothing starts no claim, but
+            # "54 tỷ." is a bare amount, "41 tỷ 951 triệu đồng" one amount, "gấp ba." a ratio
+            if (end >= n_text or text[end] in dead_end) and h.group().rstrip().rsplit(None, 1)[-1].lstrip(
+                "0123456789.,"
+            ).lower() not in _SCALE_ENDS:
+                yield pos, self._unprobed[spelled]
+                continue
+            yield pos, self._may_match(text, pos, end, spelled)
 
-    def _may_match(self, text: str, pos: int, h: regex.Match[str]) -> tuple[bool, ...]:
-        """Which rules can match a number of this shape followed by this character (cached).
+    def _may_match(self, text: str, pos: int, end: int, spelled: bool) -> tuple[_Entry, ...]:
+        """The rules that can match a number of this shape followed by this next word (cached).
 
         The number's digits are all alike to the rules, so the answer for "1.500 đồng" holds for
         "2.750 đồng": a partial match on the number and the next word decides, once per shape.
         """
-        word = _NEXT_WORD.match(text, h.end())
-        probe = text[pos : word.end() + 1 if word else h.end() + 1]
+        word = _NEXT_WORD.match(text, end)
+        stop = word.end() + 1 if word else end + 1
         # Only the number's own digits are alike; digits in the next word are part of it
         # ("m2" is a unit, "m4" is not), so they stay in the key as written.
-        key = _DIGIT.sub("9", text[pos : h.end()]) + probe[h.end() - pos :]
+        key = _DIGIT.sub("9", text[pos:end]) + text[end:stop]
         hit = self._shapes.get(key)
         if hit is None:
+            probe = text[pos:stop]
+            rules = zip(self._entries, self._probes, self.patterns, strict=True)
             hit = tuple(
-                not plain or pat.match(probe, partial=True) is not None for _, pat, _, _, plain in self.patterns
+                entry
+                for entry, probe_pat, (_, _, _, digits_only, _) in rules
+                if not (spelled and digits_only) and (probe_pat is None or probe_pat.match(probe, partial=True))
             )
             if len(self._shapes) < 200_000:
                 self._shapes[key] = hit
@@ -255,20 +288,31 @@ class Extractor:
         lo = sents[max(0, i - 2)].start
         return bool(ctx.search(text[lo : sents[i].end]))
 
-    def _group(self, rule: ClaimRule, m: regex.Match[str], text: str) -> Group | None:
+    def _span(self, rule: ClaimRule, m: regex.Match[str], text: str) -> _Match | None:
+        """A rule match with its claim's span (the counted noun read); None if it cannot be one.
+
+        The rest of the checks wait for _finish, which only the matches that win their place need.
+        """
         gd = m.groupdict()
-        n, s, n2, s2 = gd.get("n"), gd.get("s") or "", gd.get("n2"), gd.get("s2") or ""
+        n = gd.get("n")
         if n is None:
             return None
         unit, factor = self._unit(rule, gd.get("u"))
         if unit is None:
             return None
         num_end = max(m.end(g) for g in ("n", "s", "n2", "s2", "n_of") if gd.get(g) is not None)
-        noun = None
+        start, end = m.span()
         if rule.noun:  # first, as most numbers before a word count nothing ("338 tỷ đồng")
             noun = self._noun(text, num_end)
             if noun is None:
                 return None
+            unit, end = noun
+        return _Match(start, end, rule.priority, rule, m, gd, unit, factor, num_end)
+
+    def _finish(self, g: _Match, text: str) -> list[Candidate] | None:
+        """The claims of a match that won its place; None if the match is no claim after all."""
+        rule, m, gd, unit, factor, num_end = g.rule, g.m, g.gd, g.unit, g.factor, g.num_end
+        n, s, n2, s2 = gd["n"], gd.get("s") or "", gd.get("n2"), gd.get("s2") or ""
         if not n[0].isdigit() and (sum(ch.isupper() for ch in n) > 1 or (n.lower() == "một" and not s.strip())):
             return None  # "HAI" is a ticker; "một" alone is "a" (GUIDE.md)
         if n.lower() == "một" and rule.kind != "money" and not s.strip():
@@ -299,9 +343,7 @@ class Extractor:
             return None  # "gấp 0" is no ratio
         if gd.get("n_of") and value > Decimal(gd["n_of"]):
             return None  # "6/2" is no part of a whole
-        start, end = m.span()
-        if noun is not None:
-            unit, end = noun
+        start, end = g.start, g.end
         if "\n" in text[start:end]:
             return None  # a claim never runs over a line break
         listed = canon(unit) in self.nouns or canon(unit.split(" ", 1)[0]) in self.classifiers
@@ -311,19 +353,36 @@ class Extractor:
             if rule.max_ratio is not None and (value <= 0 or high / value > Decimal(rule.max_ratio)):
                 return None
             first_end = m.end("u1") if gd.get("u1") else m.end("s") if s.strip() else m.end("n")
-            claims = [
+            return [
                 Candidate(m.start("n"), first_end, rule.kind, value, None, unit, rule),
                 Candidate(m.start("n2"), end, rule.kind, high, None, unit, rule, anchor=m.start("n")),
             ]
-        elif high is not None:
+        if high is not None:
             if high <= value:
                 return None  # "2021 - 2015", scores: not a range
             if rule.max_ratio is not None and value > 0 and high / value > Decimal(rule.max_ratio):
                 return None
-            claims = [Candidate(start, end, rule.kind, value, high, unit, rule, is_range=True)]
-        else:
-            claims = [Candidate(start, end, rule.kind, value, None, unit, rule)]
-        return Group(start, end, rule.priority, claims)
+            return [Candidate(start, end, rule.kind, value, high, unit, rule, is_range=True)]
+        return [Candidate(start, end, rule.kind, value, None, unit, rule)]
+
+    def _resolve(self, found: list[_Match], text: str) -> list[Candidate]:
+        """Keep the longest non-overlapping claims (ties: higher priority, then earlier).
+
+        A match is finished only when no longer one has taken its place: one that turns out to be
+        no claim leaves the place to the next, as if it had never matched.
+        """
+        found.sort(key=lambda g: (g.start - g.end, -g.priority, g.start))
+        taken = bytearray(len(text) + 1)
+        out: list[Candidate] = []
+        for g in found:
+            if taken.find(1, g.start, g.end) >= 0:
+                continue
+            claims = self._finish(g, text)
+            if claims is None:
+                continue
+            taken[g.start : g.end] = b"\x01" * (g.end - g.start)
+            out.extend(claims)
+        return out
 
     def _unit(self, rule: ClaimRule, u: str | None) -> tuple[str | None, Decimal]:
         if rule.kind == "money":
@@ -432,7 +491,7 @@ class Extractor:
 
     # ------------------------------------------------------------------ claims
 
-    def _claim(self, doc: Document, c: Candidate, sent: Span | None) -> Claim:
+    def _claim(self, doc: Document, c: Candidate, sent: Span | None, previous_end: int) -> Claim:
         text = doc.text
         lo = sent.start if sent else max(0, c.start - 80)
         hi = sent.end if sent else min(len(text), c.end + 80)
@@ -440,6 +499,13 @@ class Extractor:
         left = text[max(lo, at - 40) : at]
         right = text[c.end : hi]
         qualifier = "range" if c.is_range else self._qualifier(left, right, c)
+        if qualifier == "exact":
+            # a word such as "ước" earlier in the sentence, with no claim in between
+            since = max(previous_end, sent.start if sent else 0)
+            for q, pat in self.next_claim:
+                if pat.search(text, since, c.start):
+                    qualifier = q
+                    break
         change = ""
         if self.sign_inc.search(left):
             change = "increase"
@@ -499,6 +565,54 @@ def _clean(d: Decimal) -> Decimal:
     return d.quantize(Decimal(1), context=_WIDE) if d == d.to_integral_value() else d.normalize(_WIDE)
 
 
+def _probe_pattern(source: str) -> regex.Pattern[str] | None:
+    """What a rule needs from its number on: the pattern without its opening look-behinds.
+
+    A look-behind reads the text before the number, which a probe (see Extractor._may_match) does
+    not have. None (no shortcut) if a positive look-behind is left, which might look back there.
+    """
+    rest = source
+    while rest.startswith(("(?<=", "(?<!")):
+        close = _group_end(rest)
+        if close < 0:
+            return None
+        rest = rest[close:]
+    if "(?<=" in rest:
+        return None
+    try:
+        return regex.compile(rest, FLAGS)
+    except regex.error:
+        return None
+
+
+def _group_end(source: str) -> int:
+    """The offset just past the group that opens ``source``; -1 if it is not closed."""
+    depth = 0
+    i = 0
+    in_set = False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_set:
+            if ch == "]":
+                in_set = False
+        elif ch == "[":
+            in_set = True
+            if source.startswith(("[^]", "[]"), i):
+                i += 3 if source[i + 1] == "^" else 2  # a "]" first in a set is literal
+                continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
 def _unit_source(units: list[str]) -> str:
     """Units as an alternation; a one-letter unit keeps its case ("5 g" is grams, "5G" a network)."""
     short = [u for u in units if len(u) == 1]
@@ -522,19 +636,6 @@ def _sentence_index(sents: list[Span], pos: int) -> int | None:
         else:
             hi = mid
     return lo if lo < len(sents) and sents[lo].start <= pos else None
-
-
-def _resolve(groups: list[Group]) -> list[Candidate]:
-    """Keep the longest non-overlapping matches (ties: higher priority, then earlier)."""
-    groups.sort(key=lambda g: (-(g.end - g.start), -g.priority, g.start))
-    taken = bytearray(max((g.end for g in groups), default=0))
-    out: list[Candidate] = []
-    for g in groups:
-        if any(taken[g.start : g.end]):
-            continue
-        taken[g.start : g.end] = b"\x01" * (g.end - g.start)
-        out.extend(g.claims)
-    return out
 
 
 _CACHE: dict[tuple[str, str], Extractor] = {}
