@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Context, Decimal
+from functools import lru_cache
 
 import regex
 
@@ -56,7 +57,6 @@ class _Match:
     priority: int
     rule: ClaimRule
     m: regex.Match[str]
-    gd: dict[str, str | None]
     unit: str
     factor: Decimal
     num_end: int
@@ -96,6 +96,8 @@ class Extractor:
         # per rule, a pattern whose partial match on the number and its next word is needed for a
         # match (see _may_match): the rule itself, or what follows its opening look-behind
         self._probes: list[regex.Pattern[str] | None] = []
+        self._groups: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._units: dict[tuple[str, str | None], tuple[str | None, Decimal]] = {}  # _unit, cached
         for rule in cfg.claim_rules():
             pat = self._compile(rule.pattern, f"{where}: {rule.id}")
             ctx = self._compile(rule.context, f"{where}: {rule.id}") if rule.context else None
@@ -105,6 +107,10 @@ class Extractor:
             plain_start = rule.pattern.startswith(("(?P<n>{NUMBER}", "(?P<n>{DIGITS}"))
             self.patterns.append((rule, pat, ctx, digits_only, plain_start))
             self._probes.append(pat if plain_start else _probe_pattern(pat.pattern))
+            # the groups of the number's parts in this rule ("n" first; none without "n"), and "u"?
+            names = pat.groupindex
+            parts = ("n", *(g for g in ("s", "n2", "s2", "n_of") if g in names)) if "n" in names else ()
+            self._groups[rule.id] = (parts, "u" in names)
         # what is tried at a start: (rule, pattern, context, before) of the rules that may match
         self._entries = [(rule, pat, ctx, self.before_rule.get(rule.id)) for rule, pat, ctx, _, _ in self.patterns]
         # at a number with no shape to probe (a spelled word such as "đôi", or a number followed by
@@ -121,6 +127,7 @@ class Extractor:
         # range dash, a noun), so a number followed by punctuation, a digit or nothing is skipped
         self.head = self._compile("(?:{DIGITS_SPACED}|{NUMBER})(?:{SCALES})?[ \t]*", where)
         self._shapes: dict[str, tuple[_Entry, ...]] = {}
+        self._dead_shapes: dict[str, tuple[_Entry, ...]] = {}  # numbers that only non-plain rules may start
         self.dead_end = frozenset(",.;:!?)]}\"”’'\n\r0123456789")
         # where a claim can start: the first digit of a number, or a word that begins a spelled one
         # (the stdlib `re`, case-sensitive with each word in lower and title case, scans this fastest)
@@ -140,7 +147,7 @@ class Extractor:
         self.exclusions = [
             (
                 r,
-                self._compile(r.before, r.id) if r.before else None,
+                _reverse(self._compile(r.before, r.id)) if r.before else None,
                 self._compile(r.after, r.id) if r.after else None,
                 self._compile(r.text, r.id) if r.text else None,
             )
@@ -162,7 +169,7 @@ class Extractor:
             (
                 q.qualifier,
                 frozenset(q.kinds),
-                regex.compile(r"(?<![\p{L}])(?:" + fragment_source(q.before) + r")[\s(:]*$", FLAGS),
+                _reverse(regex.compile(r"(?<![\p{L}])(?:" + fragment_source(q.before) + r")[\s(:]*$", FLAGS)),
                 self._compile(q.if_after, q.id),
             )
             for q in cfg.qualifiers.qualifier_rules
@@ -174,9 +181,13 @@ class Extractor:
         self.next_claim = [
             (q.qualifier, self._compile(q.next_claim, q.id)) for q in cfg.qualifiers.qualifier_rules if q.next_claim
         ]
-        self.tu = regex.compile(r"(?<![\p{L}])từ[\s(]*$", FLAGS)
-        self.sign_inc = self._compile(cfg.qualifiers.change_signs.increase, "qualifiers.yaml: change_signs")
-        self.sign_dec = self._compile(cfg.qualifiers.change_signs.decrease, "qualifiers.yaml: change_signs")
+        self.tu = _reverse(regex.compile(r"(?<![\p{L}])từ[\s(]*$", FLAGS))
+        self.sign_inc = _reverse(self._compile(cfg.qualifiers.change_signs.increase, "qualifiers.yaml: change_signs"))
+        self.sign_dec = _reverse(self._compile(cfg.qualifiers.change_signs.decrease, "qualifiers.yaml: change_signs"))
+        # whether an end-anchored pattern matches is found fastest from the end; where the match
+        # starts is not, so those patterns are searched forwards only when they match at all
+        self._before_q_any = _reverse(self.before_q)
+        self._transparent_any = _reverse(self.transparent) if self.transparent is not None else None
         self.classifiers = {canon(w) for w in cfg.count.classifiers}
         self.nouns = {canon(w) for w in cfg.count.nouns}
         self.not_nouns = {canon(w) for w in cfg.count.not_nouns} | {canon(w) for w in cfg.exclusions.time_words}
@@ -250,14 +261,12 @@ class Extractor:
             end = h.end()
             # a plain number followed by punctuation, a digit or nothing starts no claim, but
             # "54 tỷ." is a bare amount, "41 tỷ 951 triệu đồng" one amount, "gấp ba." a ratio
-            if (end >= n_text or text[end] in dead_end) and h.group().rstrip().rsplit(None, 1)[-1].lstrip(
+            dead = (end >= n_text or text[end] in dead_end) and h.group().rstrip().rsplit(None, 1)[-1].lstrip(
                 "0123456789.,"
-            ).lower() not in _SCALE_ENDS:
-                yield pos, self._unprobed[spelled]
-                continue
-            yield pos, self._may_match(text, pos, end, spelled)
+            ).lower() not in _SCALE_ENDS
+            yield pos, self._may_match(text, pos, end, spelled, dead)
 
-    def _may_match(self, text: str, pos: int, end: int, spelled: bool) -> tuple[_Entry, ...]:
+    def _may_match(self, text: str, pos: int, end: int, spelled: bool, dead: bool) -> tuple[_Entry, ...]:
         """The rules that can match a number of this shape followed by this next word (cached).
 
         The number's digits are all alike to the rules, so the answer for "1.500 đồng" holds for
@@ -268,17 +277,20 @@ class Extractor:
         # Only the number's own digits are alike; digits in the next word are part of it
         # ("m2" is a unit, "m4" is not), so they stay in the key as written.
         key = _DIGIT.sub("9", text[pos:end]) + text[end:stop]
-        hit = self._shapes.get(key)
+        shapes = self._dead_shapes if dead else self._shapes
+        hit = shapes.get(key)
         if hit is None:
             probe = text[pos:stop]
             rules = zip(self._entries, self._probes, self.patterns, strict=True)
             hit = tuple(
                 entry
-                for entry, probe_pat, (_, _, _, digits_only, _) in rules
-                if not (spelled and digits_only) and (probe_pat is None or probe_pat.match(probe, partial=True))
+                for entry, probe_pat, (_, _, _, digits_only, plain) in rules
+                if not (spelled and digits_only)
+                and not (dead and plain)
+                and (probe_pat is None or probe_pat.match(probe, partial=True))
             )
-            if len(self._shapes) < 200_000:
-                self._shapes[key] = hit
+            if len(shapes) < 200_000:
+                shapes[key] = hit
         return hit
 
     def _context_ok(self, ctx: regex.Pattern[str], text: str, sents: list[Span], pos: int) -> bool:
@@ -293,52 +305,58 @@ class Extractor:
 
         The rest of the checks wait for _finish, which only the matches that win their place need.
         """
-        gd = m.groupdict()
-        n = gd.get("n")
-        if n is None:
-            return None
-        unit, factor = self._unit(rule, gd.get("u"))
+        number_groups, has_u = self._groups[rule.id]
+        if not number_groups or m.start("n") < 0:
+            return None  # no number
+        u = m.group("u") if has_u else None
+        hit = self._units.get((rule.id, u))
+        if hit is None:
+            hit = self._unit(rule, u)
+            if len(self._units) < 100_000:
+                self._units[(rule.id, u)] = hit
+        unit, factor = hit
         if unit is None:
             return None
-        num_end = max(m.end(g) for g in ("n", "s", "n2", "s2", "n_of") if gd.get(g) is not None)
+        # the number's end: the last of its parts that took part (an absent one ends at -1)
+        num_end = max(m.end(*number_groups)) if len(number_groups) > 1 else m.end("n")
         start, end = m.span()
         if rule.noun:  # first, as most numbers before a word count nothing ("338 tỷ đồng")
             noun = self._noun(text, num_end)
             if noun is None:
                 return None
             unit, end = noun
-        return _Match(start, end, rule.priority, rule, m, gd, unit, factor, num_end)
+        return _Match(start, end, rule.priority, rule, m, unit, factor, num_end)
 
     def _finish(self, g: _Match, text: str) -> list[Candidate] | None:
         """The claims of a match that won its place; None if the match is no claim after all."""
-        rule, m, gd, unit, factor, num_end = g.rule, g.m, g.gd, g.unit, g.factor, g.num_end
+        rule, m, unit, factor, num_end = g.rule, g.m, g.unit, g.factor, g.num_end
+        gd = m.groupdict()
         n, s, n2, s2 = gd["n"], gd.get("s") or "", gd.get("n2"), gd.get("s2") or ""
         if not n[0].isdigit() and (sum(ch.isupper() for ch in n) > 1 or (n.lower() == "một" and not s.strip())):
             return None  # "HAI" is a ticker; "một" alone is "a" (GUIDE.md)
         if n.lower() == "một" and rule.kind != "money" and not s.strip():
             return None
         low_scale = s if s.strip() else s2
+        value: Decimal | None
         if rule.value is not None:
-            value: Decimal | None = Decimal(rule.value)
+            value = _clean(Decimal(rule.value) * factor)
         elif gd.get("d"):
             den = Decimal(gd["d"])
-            value = (Decimal(n) / den * 100).quantize(Decimal("0.01")).normalize() if den else None
+            value = _clean((Decimal(n) / den * 100).quantize(Decimal("0.01")).normalize() * factor) if den else None
         else:
-            value = parse_amount(n, low_scale)
+            value = _amount(n, low_scale, factor)
         if value is None:
             return None
-        value = _clean(value * factor)
         high = None
         if n2 is not None:
-            high = parse_amount(n2, s2)
+            high = _amount(n2, s2, factor)
             if high is None:
                 return None
-            high = _clean(high * factor)
             if not s.strip() and value > high and rule.value is None:
                 # "700.000 đồng đến 1 triệu đồng": the low end has its own size
-                unscaled = parse_amount(n, "")
+                unscaled = _amount(n, "", factor)
                 if unscaled is not None:
-                    value = _clean(unscaled * factor)
+                    value = unscaled
         if rule.kind == "multiplier" and value <= 0:
             return None  # "gấp 0" is no ratio
         if gd.get("n_of") and value > Decimal(gd["n_of"]):
@@ -530,7 +548,7 @@ class Extractor:
         )
 
     def _qualifier(self, left: str, right: str, c: Candidate) -> str:
-        if self.transparent is not None:
+        if self.transparent is not None and self._transparent_any is not None and self._transparent_any.search(left):
             t = self.transparent.search(left)
             if t is not None:
                 left = left[: t.start()]
@@ -538,7 +556,7 @@ class Extractor:
             if (not kinds or c.kind in kinds) and before.search(left) and after.match(right):
                 return qualifier
         q = "exact"
-        m = self.before_q.search(left)
+        m = self.before_q.search(left) if self._before_q_any.search(left) else None
         lone_tu = False
         if m is not None:
             name = next(k for k, v in m.groupdict().items() if v is not None)
@@ -563,6 +581,12 @@ def _clean(d: Decimal) -> Decimal:
     # Stacked scale words can exceed the default 28 significant digits ("10 tỷ tỷ tỷ"); an
     # amount is data, so it is kept exact instead of raising InvalidOperation.
     return d.quantize(Decimal(1), context=_WIDE) if d == d.to_integral_value() else d.normalize(_WIDE)
+
+
+def _reverse(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
+    """The pattern searching from the end of the text: the same matches exist, found sooner when
+    the pattern ends with "$" (a word right before the number)."""
+    return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
 
 
 def _probe_pattern(source: str) -> regex.Pattern[str] | None:
@@ -611,6 +635,13 @@ def _group_end(source: str) -> int:
                 return i + 1
         i += 1
     return -1
+
+
+@lru_cache(maxsize=65536)
+def _amount(number: str, scale: str, factor: Decimal) -> Decimal | None:
+    """``parse_amount`` times the unit's factor, cleaned (cached: the same figures recur)."""
+    v = parse_amount(number, scale)
+    return None if v is None else _clean(v * factor)
 
 
 def _unit_source(units: list[str]) -> str:
