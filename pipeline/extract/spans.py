@@ -97,6 +97,8 @@ class Extractor:
         # match (see _may_match): the rule itself, or what follows its opening look-behind
         self._probes: list[regex.Pattern[str] | None] = []
         self._groups: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._gates: dict[regex.Pattern[str], int] = {}  # what an opening (?<=…) needs, searched once per text
+        self._gated: dict[str, int] = {}  # rule id -> its gate
         self._units: dict[tuple[str, str | None], tuple[str | None, Decimal]] = {}  # _unit, cached
         for rule in cfg.claim_rules():
             pat = self._compile(rule.pattern, f"{where}: {rule.id}")
@@ -107,6 +109,9 @@ class Extractor:
             plain_start = rule.pattern.startswith(("(?P<n>{NUMBER}", "(?P<n>{DIGITS}"))
             self.patterns.append((rule, pat, ctx, digits_only, plain_start))
             self._probes.append(pat if plain_start else _probe_pattern(pat.pattern))
+            gate = _opening_look_behind(pat.pattern)
+            if gate is not None:
+                self._gated[rule.id] = self._gates.setdefault(gate, len(self._gates))
             # the groups of the number's parts in this rule ("n" first; none without "n"), and "u"?
             names = pat.groupindex
             parts = ("n", *(g for g in ("s", "n2", "s2", "n_of") if g in names)) if "n" in names else ()
@@ -226,8 +231,14 @@ class Extractor:
         # Every rule's match starts at a number, so each rule is tried only where a number starts:
         # one cheap scan for those places instead of one full scan per rule.
         starts = ((p, self._entries) for p in range(len(text))) if exhaustive else self._starts(text)
+        # a rule that opens with "(?<=gấp\s+)" needs "gấp" somewhere in the text: one search per
+        # document instead of the look-behind at every number
+        closed = () if exhaustive else {i for gate, i in self._gates.items() if gate.search(text) is None}
+        skip = {rule_id for rule_id, i in self._gated.items() if i in closed} if closed else ()
         for pos, entries in starts:
             for rule, pat, ctx, before in entries:
+                if skip and rule.id in skip:
+                    continue
                 m = pat.match(text, pos)
                 if m is None:
                     continue
@@ -587,6 +598,20 @@ def _reverse(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
     """The pattern searching from the end of the text: the same matches exist, found sooner when
     the pattern ends with "$" (a word right before the number)."""
     return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+
+
+def _opening_look_behind(source: str) -> regex.Pattern[str] | None:
+    """The text a pattern's opening positive look-behind needs before the number, as a pattern to
+    search for: where it is found nowhere in a text, the rule matches nowhere in it."""
+    if not source.startswith("(?<="):
+        return None
+    close = _group_end(source)
+    if close < 0:
+        return None
+    try:
+        return regex.compile(source[4 : close - 1], FLAGS)
+    except regex.error:
+        return None
 
 
 def _probe_pattern(source: str) -> regex.Pattern[str] | None:
