@@ -30,9 +30,12 @@ from pipeline.segment import Span, sentence_at, sentences
 FLAGS = regex.IGNORECASE | regex.V0
 _SYLLABLE = regex.compile(r"[ \t]+(\p{Ll}[\p{L}]*)(?![\p{N}-])")
 _WS = regex.compile(r"\s+")
-_DIGIT = regex.compile(r"\d")
+# the digits of a number, all alike in a shape key ("1.500 đồng" ~ "2.750 đồng"); a digit of
+# another script stays itself, which only keeps such shapes apart
+_NINES = str.maketrans("012345678", "999999999")
 _SCALE_ENDS = frozenset((*SCALES, "rưỡi"))
-_NEXT_WORD = regex.compile(r"[^\s\d]{1,8}")
+_NEXT_WORD = re.compile(r"[^\s\d]{1,8}")  # where a probe ends (any end would do: it is in the key)
+_GLOBAL_FLAG = regex.compile(r"\(\?[a-zA-Z-]+\)")  # "(?i)": a flag for the whole pattern
 
 
 @dataclass(slots=True)
@@ -149,10 +152,11 @@ class Extractor:
             for c, rest in by_first.items()
         )
         self.anchor = re.compile(r"\d(?<![\d.,]\d)" + spelled_start)
+        self._exclusion_checks: dict[tuple[str, bool], tuple[tuple[regex.Pattern[str], ...], ...]] = {}
         self.exclusions = [
             (
                 r,
-                _reverse(self._compile(r.before, r.id)) if r.before else None,
+                self._compile(r.before, r.id) if r.before else None,
                 self._compile(r.after, r.id) if r.after else None,
                 self._compile(r.text, r.id) if r.text else None,
             )
@@ -287,7 +291,7 @@ class Extractor:
         stop = word.end() + 1 if word else end + 1
         # Only the number's own digits are alike; digits in the next word are part of it
         # ("m2" is a unit, "m4" is not), so they stay in the key as written.
-        key = _DIGIT.sub("9", text[pos:end]) + text[end:stop]
+        key = text[pos:end].translate(_NINES) + text[end:stop]
         shapes = self._dead_shapes if dead else self._shapes
         hit = shapes.get(key)
         if hit is None:
@@ -503,20 +507,35 @@ class Extractor:
         return k + 1 >= len(words) or " ".join(words[first : k + 2]) not in self.words
 
     def _allowed(self, rule: ClaimRule, text: str, start: int, num_end: int, listed: bool = False) -> bool:
-        left = text[max(0, start - 40) : start]
-        for r, before, after, own in self.exclusions:
+        checks = self._exclusion_checks.get((rule.id, listed))
+        if checks is None:
+            checks = self._exclusion_checks[(rule.id, listed)] = self._checks_for(rule, listed)
+        before, after, own = checks
+        if before:
+            left = text[max(0, start - 40) : start]
+            if any(p.search(left) for p in before):
+                return False
+        # sliced, so that "^" in a rule means "right after the number"
+        if after:
+            right = text[num_end : num_end + 40]
+            if any(p.match(right) for p in after):
+                return False
+        return not own or not any(p.match(text[start:num_end]) for p in own)
+
+    def _checks_for(self, rule: ClaimRule, listed: bool) -> tuple[tuple[regex.Pattern[str], ...], ...]:
+        """The exclusion rules that apply to ``rule``'s claims, each side (before, after, the
+        number) joined in one alternation where it can be: any match excludes the claim."""
+        sides: tuple[list[regex.Pattern[str]], ...] = ([], [], [])
+        for r, *patterns in self.exclusions:
             if (r.kinds and rule.kind not in r.kinds) or (r.keep_listed and listed):
                 continue
             if r.rules and rule.id not in r.rules:
                 continue
-            if before is not None and before.search(left):
-                return False
-            # sliced, so that "^" in a rule means "right after the number"
-            if after is not None and after.match(text[num_end : num_end + 40]):
-                return False
-            if own is not None and own.match(text[start:num_end]):
-                return False
-        return True
+            for side, pat in zip(sides, patterns, strict=True):
+                if pat is not None:
+                    side.append(pat)
+        before, after, own = (_any_of(side) for side in sides)
+        return tuple(_reverse(p) for p in before), after, own
 
     # ------------------------------------------------------------------ claims
 
@@ -592,6 +611,17 @@ def _clean(d: Decimal) -> Decimal:
     # Stacked scale words can exceed the default 28 significant digits ("10 tỷ tỷ tỷ"); an
     # amount is data, so it is kept exact instead of raising InvalidOperation.
     return d.quantize(Decimal(1), context=_WIDE) if d == d.to_integral_value() else d.normalize(_WIDE)
+
+
+def _any_of(patterns: list[regex.Pattern[str]]) -> tuple[regex.Pattern[str], ...]:
+    """Patterns that together match where any of ``patterns`` does: one alternation, unless a
+    pattern has groups (which a reference might need) or flags of its own to keep apart."""
+    if len(patterns) < 2:
+        return tuple(patterns)
+    flags = {p.flags for p in patterns}
+    if len(flags) > 1 or any(p.groups or _GLOBAL_FLAG.search(p.pattern) for p in patterns):
+        return tuple(patterns)
+    return (regex.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop()),)
 
 
 def _reverse(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
