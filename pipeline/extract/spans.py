@@ -178,7 +178,7 @@ class Extractor:
             (
                 q.qualifier,
                 frozenset(q.kinds),
-                _reverse(regex.compile(r"(?<![\p{L}])(?:" + fragment_source(q.before) + r")[\s(:]*$", FLAGS)),
+                _ending_phrase(q.before),
                 self._compile(q.if_after, q.id),
             )
             for q in cfg.qualifiers.qualifier_rules
@@ -644,6 +644,19 @@ def _any_of(patterns: list[regex.Pattern[str]]) -> tuple[regex.Pattern[str], ...
     if len(flags) > 1 or any(p.groups or _GLOBAL_FLAG.search(p.pattern) for p in patterns):
         return tuple(patterns)
     return (regex.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop()),)
+
+
+def _ending_phrase(words: list[str]) -> regex.Pattern[str]:
+    """A pattern that finds whether one of ``words`` ends the text (before spaces, "(" or ":"),
+    with no letter before it. Searched forwards when the words share their first letter (the
+    search then skips to that letter), else from the end."""
+    source = r"(?<![\p{L}])(?:" + fragment_source(words) + r")[\s(:]*$"
+    if len({str(w)[:1] for w in words}) == 1:
+        return regex.compile(source, FLAGS)
+    tree = _tree_source(words, reverse=True)
+    if tree is not None:
+        source = r"(?<![\p{L}])" + tree + r"[\s(:]*$"
+    return regex.compile(source, FLAGS | regex.REVERSE)
 
 
 def _tree_source(words: list[str], reverse: bool) -> str | None:
