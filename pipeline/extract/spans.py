@@ -135,7 +135,6 @@ class Extractor:
         # range dash, a noun), so a number followed by punctuation, a digit or nothing is skipped
         self.head = self._compile("(?:{DIGITS_SPACED}|{NUMBER})(?:{SCALES})?[ \t]*", where)
         self._shapes: dict[str, tuple[_Entry, ...]] = {}
-        self._dead_shapes: dict[str, tuple[_Entry, ...]] = {}  # numbers that only non-plain rules may start
         self.dead_end = frozenset(",.;:!?)]}\"”’'\n\r0123456789")
         # where a claim can start: the first digit of a number, or a word that begins a spelled one
         # (the stdlib `re`, case-sensitive with each word in lower and title case, scans this fastest)
@@ -274,50 +273,49 @@ class Extractor:
         return claims
 
     def _starts(self, text: str) -> Iterator[tuple[int, tuple[_Entry, ...]]]:
-        """Where a number starts, with the rules that may match there."""
-        n_text = len(text)
-        dead_end = self.dead_end
-        for a in self.anchor.finditer(text):
-            pos = a.start()
-            spelled = not a.group().isdigit()
-            h = self.head.match(text, pos)
-            if h is None:
-                yield pos, self._unprobed[spelled]
-                continue
-            end = h.end()
-            # a plain number followed by punctuation, a digit or nothing starts no claim, but
-            # "54 tỷ." is a bare amount, "41 tỷ 951 triệu đồng" one amount, "gấp ba." a ratio
-            dead = (end >= n_text or text[end] in dead_end) and h.group().rstrip().rsplit(None, 1)[-1].lstrip(
-                "0123456789.,"
-            ).lower() not in _SCALE_ENDS
-            yield pos, self._may_match(text, pos, end, spelled, dead)
-
-    def _may_match(self, text: str, pos: int, end: int, spelled: bool, dead: bool) -> tuple[_Entry, ...]:
-        """The rules that can match a number of this shape followed by this next word (cached).
+        """Where a number starts, with the rules that may match there.
 
         The number's digits are all alike to the rules, so the answer for "1.500 đồng" holds for
-        "2.750 đồng": a partial match on the number and the next word decides, once per shape.
+        "2.750 đồng": a partial match on the number and the next word decides, once per shape
+        (see _may_match); the shape is the key of the cache.
         """
-        word = _NEXT_WORD.match(text, end)
-        stop = word.end() + 1 if word else end + 1
-        # Only the number's own digits are alike; digits in the next word are part of it
-        # ("m2" is a unit, "m4" is not), so they stay in the key as written.
-        key = text[pos:end].translate(_NINES) + text[end:stop]
-        shapes = self._dead_shapes if dead else self._shapes
-        hit = shapes.get(key)
-        if hit is None:
-            probe = text[pos:stop]
-            rules = zip(self._entries, self._probes, self.patterns, strict=True)
-            hit = tuple(
-                entry
-                for entry, probe_pat, (_, _, _, digits_only, plain) in rules
-                if not (spelled and digits_only)
-                and not (dead and plain)
-                and (probe_pat is None or probe_pat.match(probe, partial=True))
-            )
-            if len(shapes) < 200_000:
-                shapes[key] = hit
-        return hit
+        shapes = self._shapes
+        head = self.head
+        for a in self.anchor.finditer(text):
+            pos = a.start()
+            h = head.match(text, pos)
+            if h is None:
+                yield pos, self._unprobed[not a.group().isdigit()]
+                continue
+            end = h.end()
+            word = _NEXT_WORD.match(text, end)
+            stop = word.end() + 1 if word else end + 1
+            # Only the number's own digits are alike; digits in the next word are part of it
+            # ("m2" is a unit, "m4" is not), so they stay in the key as written.
+            key = text[pos:end].translate(_NINES) + text[end:stop]
+            hit = shapes.get(key)
+            if hit is None:
+                hit = self._may_match(text[pos:stop], end - pos)
+                if len(shapes) < 200_000:
+                    shapes[key] = hit
+            yield pos, hit
+
+    def _may_match(self, probe: str, end: int) -> tuple[_Entry, ...]:
+        """The rules that can match at the start of ``probe``: a number (``probe[:end]``, with its
+        scale words and spaces) and the start of the next word."""
+        spelled = not probe[0].isdigit()
+        # a plain number followed by punctuation, a digit or nothing starts no claim, but
+        # "54 tỷ." is a bare amount, "41 tỷ 951 triệu đồng" one amount, "gấp ba." a ratio
+        last = probe[:end].rstrip().rsplit(None, 1)[-1].lstrip("0123456789.,").lower()
+        dead = (end >= len(probe) or probe[end] in self.dead_end) and last not in _SCALE_ENDS
+        rules = zip(self._entries, self._probes, self.patterns, strict=True)
+        return tuple(
+            entry
+            for entry, probe_pat, (_, _, _, digits_only, plain) in rules
+            if not (spelled and digits_only)
+            and not (dead and plain)
+            and (probe_pat is None or probe_pat.match(probe, partial=True))
+        )
 
     def _context_ok(self, ctx: regex.Pattern[str], text: str, sents: list[Span], pos: int) -> bool:
         i = _sentence_index(sents, pos)
