@@ -140,17 +140,24 @@ class Extractor:
         # (the stdlib `re`, case-sensitive with each word in lower and title case, scans this fastest)
         starts = [w for w in rules.word_lists.get("NUMBER_START", []) if w]
         words = sorted({v for w in starts for v in (w, w[0].upper() + w[1:])}, key=lambda w: (-len(w), w))
-        # one branch per first letter, each checking that no letter comes before it, and the digit
-        # first: a pattern that opens with a character (not a look-behind) is scanned much faster
+        # Two scans, digits and words, each opening with a character rather than a look-behind
+        # (which `re` then skips to quickly): one branch per first letter of the words, each
+        # checking that no letter comes before it.
         by_first: dict[str, list[str]] = {}
         for w in words:
             by_first.setdefault(w[0], []).append(w[1:])
         letter_free = r"(?![^\W\d_])"  # no letter next to it (a digit may be: "gấp đôi0")
-        spelled_start = "".join(
-            f"|{re.escape(c)}(?<![^\\W\\d_]{re.escape(c)})(?:{'|'.join(map(re.escape, rest))}){letter_free}"
-            for c, rest in by_first.items()
+        self._digit_start = re.compile(r"\d(?<![\d.,]\d)")
+        self._word_start = (
+            re.compile(
+                "|".join(
+                    f"{re.escape(c)}(?<![^\\W\\d_]{re.escape(c)})(?:{'|'.join(map(re.escape, rest))}){letter_free}"
+                    for c, rest in by_first.items()
+                )
+            )
+            if by_first
+            else None
         )
-        self.anchor = re.compile(r"\d(?<![\d.,]\d)" + spelled_start)
         self._exclusion_checks: dict[tuple[str, bool], tuple[tuple[regex.Pattern[str], ...], ...]] = {}
         self.exclusions = [
             (
@@ -281,11 +288,10 @@ class Extractor:
         """
         shapes = self._shapes
         head = self.head
-        for a in self.anchor.finditer(text):
-            pos = a.start()
+        for pos, spelled in self._number_starts(text):
             h = head.match(text, pos)
             if h is None:
-                yield pos, self._unprobed[not a.group().isdigit()]
+                yield pos, self._unprobed[spelled]
                 continue
             end = h.end()
             word = _NEXT_WORD.match(text, end)
@@ -299,6 +305,15 @@ class Extractor:
                 if len(shapes) < 200_000:
                     shapes[key] = hit
             yield pos, hit
+
+    def _number_starts(self, text: str) -> list[tuple[int, bool]]:
+        """Where a digit or a word that begins a spelled number starts: (offset, spelled?), in order."""
+        starts = [(m.start(), False) for m in self._digit_start.finditer(text)]
+        if self._word_start is not None:
+            words = [(m.start(), True) for m in self._word_start.finditer(text)]
+            if words:
+                starts = sorted(starts + words) if starts else words
+        return starts
 
     def _may_match(self, probe: str, end: int) -> tuple[_Entry, ...]:
         """The rules that can match at the start of ``probe``: a number (``probe[:end]``, with its
