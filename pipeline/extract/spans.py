@@ -216,6 +216,7 @@ class Extractor:
         self._transparent_any = _reverse(self.transparent) if self.transparent is not None else None
         self.classifiers = {canon(w) for w in cfg.count.classifiers}
         self.nouns = {canon(w) for w in cfg.count.nouns}
+        self.nouns_or_classifiers = self.nouns | self.classifiers
         self.not_nouns = {canon(w) for w in cfg.count.not_nouns} | {canon(w) for w in cfg.exclusions.time_words}
         # a counted noun never starts with a currency or a unit ("150 tỉ đồng tiền" is money)
         # (only one-word forms: "479 mã" is no "mã lực", "11 nhân sự" no "nhân dân tệ"; a longer
@@ -471,16 +472,14 @@ class Extractor:
         w0 = canon(head.group(1))
         if w0 in self.stop_heads and w0 not in self.noun_heads:
             return None
-        syl: list[tuple[str, int]] = []
-        p = pos
+        syl: list[tuple[str, int]] = [(head.group(1), head.end())]
+        p = head.end()
         while len(syl) < self.max_syllables + 2:
             m = _SYLLABLE.match(text, p)
             if m is None:
                 break
             syl.append((m.group(1), m.end()))
             p = m.end()
-        if not syl:
-            return None
         first = 1 if canon(syl[0][0]) in self.classifiers else 0
         best = self._longest(syl, first)
         if best is None and first == 1:
@@ -489,7 +488,7 @@ class Extractor:
                 best = 1  # a classifier alone: "3 nhóm và …"
         if best is None:
             return None
-        if best == 1 and len(syl) > 1 and canon(syl[0][0]) not in self.nouns | self.classifiers:
+        if best == 1 and len(syl) > 1 and canon(syl[0][0]) not in self.nouns_or_classifiers:
             best = self._segmented(syl)
         return " ".join(w for w, _ in syl[:best]).lower(), syl[best - 1][1]
 
@@ -613,8 +612,8 @@ class Extractor:
         return self.before_q.search(left)
 
     def _qualifier(self, left: str, right: str, c: Candidate) -> str:
-        if self.transparent is not None and self._transparent_any is not None and self._transparent_any.search(left):
-            t = self.transparent.search(left)
+        if self._transparent_any is not None and self._transparent_any.search(left):
+            t = self.transparent.search(left) if self.transparent is not None else None
             if t is not None:
                 left = left[: t.start()]
         for qualifier, kinds, before, after in self.conditional:
