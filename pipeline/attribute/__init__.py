@@ -66,6 +66,7 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
     prev: Claim | None = None
     owner: Claim | None = None  # the last figure of the sentence whose subject a later one may share
     carried: dict[int, str] = {}  # paragraph start -> the last period stated in it so far
+    items: dict[tuple[int, int, int], str] = {}  # (paragraph, sentence) -> its list item's subject
     for c in claims:
         s0, sent = c.sentence_start, c.sentence
         if s0 < 0 or not sent or text[s0 : s0 + len(sent)] != sent:
@@ -84,7 +85,11 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
         in_sent = [Span(p.start - s0, p.end - s0, p.text) for p in periods[lo:hi]]
         new = _attribute_one(c, sent, s0, prev if same else None, owner if same_list else None, cp, in_sent)
         if not new.subject and new.kind != "count":
-            item = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
+            # the same for every figure of the sentence, and a long paragraph makes it costly
+            key = (para.start if para else 0, s0, len(sent))
+            item = items.get(key)
+            if item is None:
+                item = items[key] = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
             if item:
                 new = replace(new, subject=item + core.per_unit(text[c.end :], cp))
         if not same and prev is not None and para is not None and prev.start >= para.start and new.kind != "count":
@@ -134,7 +139,7 @@ def _attribute_one(
             change = core.change_stated_before(left, cp)
         if not change:
             change = core.change_noun(sent[core.clause_start(sent, a, 0) : a], cp) if c.kind != "count" else ""
-        if not change and prev is not None and prev.change and cp.same_change_end.search(left):
+        if not change and prev is not None and prev.change and cp.same_change_end.ends(left):
             change = prev.change
         restated = not left.strip() and sent[cs - 1 : cs] == "(" and not sent[max(0, floor) : cs - 1].strip()
         if not change and prev is not None and prev.change and restated:
@@ -172,7 +177,7 @@ def _attribute_one(
             subject = ""  # `cùng kỳ năm 2020 giảm 3,41%`: a time, not what is measured
         if named:
             pass
-        elif owner is not None and (not subject or cp.same_change_end.search(left)):
+        elif owner is not None and (not subject or cp.same_change_end.ends(left)):
             # `giảm 1,45 điểm tương ứng 0,11%`, `57,2 triệu USD … và 58,1 triệu USD`: the same measure
             subject = owner.subject
         elif owner is not None and core.is_name(subject) and not core.is_name(owner.subject):

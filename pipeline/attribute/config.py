@@ -119,6 +119,28 @@ def _c(source: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.IGNORECASE | regex.V1)
 
 
+class EndPattern:
+    """A cue pattern anchored at the end of the text (``…\\W*$``, the words right before a number).
+
+    Searched forwards, such a pattern is tried at every position of the clause; searched from
+    the end (``regex.REVERSE``) it fails at once where no cue ends the text, which is most texts.
+    The same matches exist either way, so the backward search only says whether there is one;
+    where there is, the forward search returns the leftmost match, as the rules were written for.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.forward = _c(source)
+        self.backward = regex.compile(source, self.forward.flags | regex.REVERSE)
+        self.pattern = source
+
+    def search(self, text: str) -> regex.Match[str] | None:
+        return self.forward.search(text) if self.backward.search(text) is not None else None
+
+    def ends(self, text: str) -> bool:
+        """Whether the pattern matches ``text`` (at its end)."""
+        return self.backward.search(text) is not None
+
+
 @dataclass
 class Compiled:
     """Regexes built once per rules version."""
@@ -126,9 +148,9 @@ class Compiled:
     cfg: AttributionRules
 
     @cached_property
-    def change_end(self) -> regex.Pattern[str]:
+    def change_end(self) -> EndPattern:
         ch = self.cfg.change
-        return _c(
+        return EndPattern(
             rf"(?:(?P<level>{words_source([*ch.to_level, *ch.not_change])})|(?P<up>{words_source(ch.increase)})"
             rf"|(?P<down>{words_source(ch.decrease)}))\W*$"
         )
@@ -138,22 +160,22 @@ class Compiled:
         return _c(self.change_end.pattern.removesuffix(r"\W*$"))
 
     @cached_property
-    def change_then_time(self) -> regex.Pattern[str]:
+    def change_then_time(self) -> EndPattern:
         """`cao hơn năm 2016 1,7%`: a change cue, then the time it compares with, then the number."""
         ch, p = self.cfg.change, self.cfg.period
         times = "|".join(f"(?:{x})" for x in [*p.patterns, p.bare_year, words_source(self.cfg.reference.bare)])
-        return _c(
+        return EndPattern(
             rf"(?:(?P<up>{words_source(ch.increase)})|(?P<down>{words_source(ch.decrease)}))"
             rf"\s+(?:so\s+với\s+)?(?P<ref>{times})\W*$"
         )
 
     @cached_property
-    def between_end(self) -> regex.Pattern[str]:
-        return _c(rf"{words_source(self.cfg.change.between)}\W*$")
+    def between_end(self) -> EndPattern:
+        return EndPattern(rf"{words_source(self.cfg.change.between)}\W*$")
 
     @cached_property
-    def same_change_end(self) -> regex.Pattern[str]:
-        return _c(rf"{words_source(self.cfg.change.same_change)}[\W]*$")
+    def same_change_end(self) -> EndPattern:
+        return EndPattern(rf"{words_source(self.cfg.change.same_change)}[\W]*$")
 
     @cached_property
     def noun_up(self) -> regex.Pattern[str]:
@@ -291,16 +313,22 @@ class Compiled:
         return _c(self.cfg.subject.list_heading)
 
     @cached_property
-    def verb_noun_end(self) -> regex.Pattern[str]:
-        return _c(rf"(?P<verb>{words_source(list(self.cfg.subject.verb_nouns))})\W*$")
+    def list_heading_any(self) -> regex.Pattern[str]:
+        """``list_heading`` searched from the end: whether a text holds a heading, without trying
+        its lazy measure at every position (most paragraphs have none)."""
+        return regex.compile(self.list_heading.pattern, self.list_heading.flags | regex.REVERSE)
+
+    @cached_property
+    def verb_noun_end(self) -> EndPattern:
+        return EndPattern(rf"(?P<verb>{words_source(list(self.cfg.subject.verb_nouns))})\W*$")
 
     @cached_property
     def restart(self) -> regex.Pattern[str]:
         return _c(words_source(self.cfg.subject.restart))
 
     @cached_property
-    def trail(self) -> regex.Pattern[str]:
-        return _c(rf"[\s,]*{words_source(self.cfg.subject.trail)}[\s,:]*$")
+    def trail(self) -> EndPattern:
+        return EndPattern(rf"[\s,]*{words_source(self.cfg.subject.trail)}[\s,:]*$")
 
     @cached_property
     def count_stop(self) -> regex.Pattern[str]:
