@@ -8,7 +8,7 @@ the text itself shows is never reported as an error.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import regex
@@ -36,6 +36,9 @@ class Figure:
     number: str  # the digits as written (`166,27`)
     scale_word: str  # `triệu`, `tỷ`, … or ""
     index: int  # position among the document's claims
+    # results of pure functions of this figure (its clauses, its words, whether it is a change),
+    # computed once: they live and die with the figure, so no document sees another's
+    memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -74,6 +77,11 @@ class Figure:
         """Sentence text before the figure."""
         s = self.claim.sentence
         return s[max(0, self.rel_start - chars) : max(0, self.rel_start)] if self.rel_start >= 0 else ""
+
+    def reach(self, chars: int) -> int:
+        """How many characters ``before(chars)`` holds: windows of one reach are one text."""
+        r = self.claim.start - self.claim.sentence_start
+        return chars if chars < r else max(r, 0)
 
     def after(self, chars: int = 10_000) -> str:
         s = self.claim.sentence
@@ -169,12 +177,27 @@ def make_figure(claim: Claim, index: int, cr: Compiled) -> Figure | None:
     return Figure(claim, lo, hi, abs(half), raw, scale_word, index)
 
 
+def _lower_words(text: str) -> list[str]:
+    """Each syllable of ``text`` lower-cased. One ``lower`` over the words joined by spaces gives
+    the same as lowering each (no word holds a space, and a space ends a final-sigma context)."""
+    words = _SYL.findall(text)
+    return " ".join(words).lower().split(" ") if words else []
+
+
 def syllables(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
-    return [w for w in (m.group(0).lower() for m in _SYL.finditer(text)) if w not in stop and not w.isdigit()]
+    return [w for w in _lower_words(text) if w not in stop and not w.isdigit()]
 
 
 def clause_before(fig: Figure, max_chars: int = 90) -> str:
     """The text of the figure's clause before it: back to a clause break or the previous number."""
+    key = ("clause_before", fig.reach(max_chars))
+    hit = fig.memo.get(key)
+    if hit is None:
+        hit = fig.memo[key] = _clause_before(fig, max_chars)
+    return hit  # type: ignore[return-value]
+
+
+def _clause_before(fig: Figure, max_chars: int) -> str:
     text = fig.before(max_chars)
     cut = 0
     for m in _CLAUSE_BREAK.finditer(text):
@@ -192,13 +215,25 @@ def clause_before(fig: Figure, max_chars: int = 90) -> str:
 
 
 def clause_after(fig: Figure, max_chars: int = 45) -> str:
-    text = fig.after(max_chars)
-    m = _BREAK_OR_DIGIT.search(text)
-    return text[: m.start()] if m else text
+    key = ("clause_after", max_chars)
+    hit = fig.memo.get(key)
+    if hit is None:
+        text = fig.after(max_chars)
+        m = _BREAK_OR_DIGIT.search(text)
+        hit = fig.memo[key] = text[: m.start()] if m else text
+    return hit  # type: ignore[return-value]
 
 
-def description(fig: Figure, cr: Compiled) -> set[str]:
+def description(fig: Figure, cr: Compiled) -> frozenset[str]:
     """Content syllables that say what the figure measures: its subject and its clause."""
+    key = ("description", cr.stop)
+    hit = fig.memo.get(key)
+    if hit is None:
+        hit = fig.memo[key] = frozenset(_description(fig, cr))
+    return hit  # type: ignore[return-value]
+
+
+def _description(fig: Figure, cr: Compiled) -> set[str]:
     words = syllables(fig.claim.subject, cr.stop)
     words += syllables(clause_before(fig), cr.stop)
     words += syllables(clause_after(fig), cr.stop)
@@ -208,11 +243,17 @@ def description(fig: Figure, cr: Compiled) -> set[str]:
 def bigrams(text: str, stop: frozenset[str]) -> set[str]:
     """Adjacent syllable pairs with at least one content word (`dự toán`, `đầu năm`): they keep
     `dự toán đầu năm` apart from `chủ đầu tư … dự toán` where single syllables would not."""
-    words = [w for w in (m.group(0).lower() for m in _SYL.finditer(text)) if not w.isdigit()]
+    words = [w for w in _lower_words(text) if not w.isdigit()]
     return {f"{a} {b}" for a, b in itertools.pairwise(words) if a not in stop or b not in stop}
 
 
-def description_pairs(fig: Figure, cr: Compiled) -> set[str]:
-    return (
-        bigrams(fig.claim.subject, cr.stop) | bigrams(clause_before(fig), cr.stop) | bigrams(clause_after(fig), cr.stop)
-    )
+def description_pairs(fig: Figure, cr: Compiled) -> frozenset[str]:
+    key = ("description_pairs", cr.stop)
+    hit = fig.memo.get(key)
+    if hit is None:
+        hit = fig.memo[key] = frozenset(
+            bigrams(fig.claim.subject, cr.stop)
+            | bigrams(clause_before(fig), cr.stop)
+            | bigrams(clause_after(fig), cr.stop)
+        )
+    return hit  # type: ignore[return-value]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -71,11 +72,11 @@ class DocView:
     doc_id: str
     figs: list[Figure]
     sentences: list[list[Figure]]
-    _desc: dict[str, set[str]] = field(default_factory=dict)
+    _desc: dict[str, frozenset[str]] = field(default_factory=dict)
     _weight: dict[str, float] = field(default_factory=dict)
     _where: dict[str, int] = field(default_factory=dict)
 
-    def desc(self, f: Figure, cr: Compiled) -> set[str]:
+    def desc(self, f: Figure, cr: Compiled) -> frozenset[str]:
         if not self._desc:
             self._desc = {g.id: description(g, cr) for g in self.figs}
             df: dict[str, int] = {}
@@ -87,13 +88,15 @@ class DocView:
             self._weight = {w: math.log(1 + n / c) for w, c in df.items()}
         return self._desc.get(f.id) or description(f, cr)
 
-    def score(self, key: set[str], f: Figure, cr: Compiled, pairs: set[str] | None = None) -> tuple[float, float]:
+    def score(
+        self, key: AbstractSet[str], f: Figure, cr: Compiled, pairs: AbstractSet[str] | None = None
+    ) -> tuple[float, float]:
         """(weighted share of ``key`` found in f's description, weighted Jaccard); with ``pairs``
         (the key's syllable pairs), the share is the mean of the syllable and the pair coverage."""
         d = self.desc(f, cr)
         wmax = math.log(1 + len(self.figs))
 
-        def w(s: set[str]) -> float:
+        def w(s: AbstractSet[str]) -> float:
             return sum(self._weight.get(x, wmax) for x in s)
 
         inter = w(key & d)
@@ -137,28 +140,30 @@ def _strip_qual(text: str) -> str:
     return _QUAL.sub("", text)
 
 
+def _lead_in(f: Figure, chars: int) -> str:
+    """``_strip_qual(f.before(chars))``, once per figure and window (the cue words ending there)."""
+    key = ("lead_in", f.reach(chars))
+    hit = f.memo.get(key)
+    if hit is None:
+        hit = f.memo[key] = _QUAL.sub("", f.before(chars))
+    return hit  # type: ignore[return-value]
+
+
 _FROM = regex.compile(r"(?<![\p{L}])từ(?:\s+mức)?\s*$", regex.IGNORECASE)
-
-
-_CHANGE_CACHE: dict[int, tuple[Figure, int]] = {}
 
 
 def _is_change(f: Figure, cr: Compiled) -> int:
     """+1/-1 when the figure is the size of a change (its claim says so, or a cue word precedes it).
 
     A figure after `từ` or after `lên`/`xuống`/`còn` is a level whatever its claim says."""
-    hit = _CHANGE_CACHE.get(id(f))
-    if hit is not None and hit[0] is f:
-        return hit[1]
-    if len(_CHANGE_CACHE) > 20_000:
-        _CHANGE_CACHE.clear()
-    out = _change_of(f, cr)
-    _CHANGE_CACHE[id(f)] = (f, out)
-    return out
+    hit = f.memo.get("change")
+    if hit is None or hit[0] is not cr:  # type: ignore[index]
+        hit = f.memo["change"] = (cr, _change_of(f, cr))
+    return hit[1]  # type: ignore[index,no-any-return]
 
 
 def _change_of(f: Figure, cr: Compiled) -> int:
-    before = _strip_qual(f.before(40))
+    before = _lead_in(f, 40)
     ch = cr.cfg.change
     if _FROM.search(f.before(12)) or cr.cue("to_any", [*ch.to_up, *ch.to_down], "end").search(f.before(20)):
         return 0
@@ -174,7 +179,6 @@ def _change_of(f: Figure, cr: Compiled) -> int:
 
 
 def find_relations(view: DocView, cr: Compiled) -> list[Relation]:
-    _CHANGE_CACHE.clear()  # one document's figures at a time
     out: list[Relation] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for rel in _all(view, cr):
@@ -320,7 +324,7 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
     for sent in view.sentences:
         for i, m in enumerate(sent):
             cue_inside = times.search(m.claim.text.split()[0] if m.claim.text else "")  # span `gấp đôi`
-            if m.claim.kind != "multiplier" or not (cue_inside or times.search(_strip_qual(m.before(20)))):
+            if m.claim.kind != "multiplier" or not (cue_inside or times.search(_lead_in(m, 20))):
                 continue
             a = next((f for f in reversed(sent[:i]) if f.claim.kind not in ("percent", "multiplier")), None)
             if a is None or not _level(a, cr) or len(_between(a, m)) > cr.cfg.change.max_gap_chars:
@@ -404,8 +408,11 @@ def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
         i = 0
         while i < len(sent):
             f = sent[i]
+            if f.claim.kind != "percent" or _is_change(f, cr):
+                i += 1
+                continue
             lead = clause_before(f, 60)
-            if f.claim.kind != "percent" or _is_change(f, cr) or not (cue.search(lead) and chiem.search(lead)):
+            if not (cue.search(lead) and chiem.search(lead)):
                 i += 1
                 continue
             run = [f]
@@ -429,7 +436,7 @@ def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
             and not _is_change(f, cr)
             and not _points(f)
             and f.claim.qualifier != "range"
-            and chiem_end.search(_strip_qual(f.before(40)))
+            and chiem_end.search(_lead_in(f, 40))
         ]
         if len(shares) == 2 and _complementary(shares, cr):
             yield Relation("sum", "sum.complementary_shares", view.doc_id, {}, shares, exhaustive=True, note="=100")
@@ -670,7 +677,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
             # a share is announced (`chiếm`, `bằng`, `đạt` …); `là 5% giá trị tài sản` is a rate
             nxt_fig = sent[i + 1] if i + 1 < len(sent) else None
             after_whole = nxt_fig is not None and bool(whole_after.search(_between(p, nxt_fig)))
-            if not (cue_end.search(_strip_qual(p.before(40))) or after_whole):
+            if not (cue_end.search(_lead_in(p, 40)) or after_whole):
                 continue
             # the part: the nearest level before, not one inside a bracket that details it
             # (`937 tỷ đồng (vay … 787 tỷ đồng, vay … 150 tỷ đồng) bằng 62,4% …`)
@@ -708,7 +715,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
             if whole is None:
                 key = set(syllables(base, cr.stop))
                 # `chiếm 68,72% tổng kinh phí` names its whole; `đạt 90% kế hoạch` often a plan never stated
-                strong_cue = bool(chiem.search(_strip_qual(p.before(40))))
+                strong_cue = bool(chiem.search(_lead_in(p, 40)))
                 if len(key) < (2 if strong_cue else 3):
                     continue
                 wants_total = bool(total_words.search(base))
@@ -774,7 +781,7 @@ def _same_wholes(view: DocView, cr: Compiled, done: set[str]) -> Iterable[Relati
                 or _is_change(p, cr)
                 or _points(p)
                 or p.claim.qualifier == "range"
-                or not chiem.search(_strip_qual(p.before(40)))
+                or not chiem.search(_lead_in(p, 40))
             ):
                 continue
             base = p.claim.base or clause_after(p, 60)

@@ -13,7 +13,7 @@ from pipeline.check import messages as M
 from pipeline.check.config import Compiled
 from pipeline.check.figures import Figure
 from pipeline.check.findings import plain, stable_id
-from pipeline.check.relations import DocView, _is_change, _strip_qual
+from pipeline.check.relations import DocView, _is_change, _lead_in
 from pipeline.check.verify import suggest_scale
 from pipeline.model import Check, Flag
 
@@ -59,7 +59,7 @@ def sanity(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
     avg = cr.cue("average", [w for w in sa.average_words if w != "/"])
     for f in view.figs:
         c = f.claim
-        if c.kind == "percent" and not _is_change(f, cr) and share_cue.search(_strip_qual(f.before(30))):
+        if c.kind == "percent" and not _is_change(f, cr) and share_cue.search(_lead_in(f, 30)):
             status = "fail" if f.lo > 100 else "pass"
             yield _pair(
                 "share_over_100", [f], "<=100", plain(c.value), status, M.text("share_over_100", lang, pct=c.text), cr
