@@ -164,6 +164,18 @@ class Compiled:
             self._cache[key] = pat
         return pat
 
+    def ends(self, name: str, words: list[str]) -> regex.Pattern[str]:
+        """``cue(name, words, "end")`` for yes/no tests: compiled to search from the end of the text.
+        An end-anchored pattern matches the same texts either way; searched forwards it is tried at
+        every start, backwards it fails at once where the text does not end with a cue. Where the
+        match itself is used (its start, its words), use ``cue``: the two may find different ones."""
+        key = f"{name}|end|reverse"
+        pat = self._cache.get(key)
+        if pat is None:
+            pat = regex.compile(self.cue(name, words, "end").pattern, regex.IGNORECASE | regex.V1 | regex.REVERSE)
+            self._cache[key] = pat
+        return pat
+
     @cached_property
     def stop(self) -> frozenset[str]:
         return frozenset(w.lower() for w in self.cfg.stop_words)

@@ -150,6 +150,17 @@ def _lead_in(f: Figure, chars: int) -> str:
 
 
 _FROM = regex.compile(r"(?<![\p{L}])từ(?:\s+mức)?\s*$", regex.IGNORECASE)
+_DIGIT = regex.compile(r"\d")
+_BIG_NUMBER = regex.compile(r"\d{3,}|\d[.,]\d")
+_DIGIT_OR_BREAK = regex.compile(r"\d|[,;)]")
+_REF_END = regex.compile(r"[,;()]")
+_GAP_UNIT = regex.compile(r"^\s*(?:đồng|usd|vnđ|%)?", regex.IGNORECASE)
+_CLOSE = regex.compile(r"\)")
+_SEMI = regex.compile(r";")
+_INNER_BRACKET = regex.compile(r"\([^()]*\)")
+_LIST_JOIN = regex.compile(r"[\s,;]*(?:và|,)?\s*", regex.IGNORECASE)
+_LEAD_PUNCT = regex.compile(r"^[\s,;:(]+")
+_SPACES = regex.compile(r"\s+")
 
 
 def _is_change(f: Figure, cr: Compiled) -> int:
@@ -165,15 +176,15 @@ def _is_change(f: Figure, cr: Compiled) -> int:
 def _change_of(f: Figure, cr: Compiled) -> int:
     before = _lead_in(f, 40)
     ch = cr.cfg.change
-    if _FROM.search(f.before(12)) or cr.cue("to_any", [*ch.to_up, *ch.to_down], "end").search(f.before(20)):
+    if _FROM.search(f.before(12)) or cr.ends("to_any", [*ch.to_up, *ch.to_down]).search(f.before(20)):
         return 0
     if f.claim.change == "increase":
         return 1
     if f.claim.change == "decrease":
         return -1
-    if cr.cue("down_end", ch.down, "end").search(before):
+    if cr.ends("down_end", ch.down).search(before):
         return -1
-    if cr.cue("up_end", ch.up, "end").search(before):
+    if cr.ends("up_end", ch.up).search(before):
         return 1
     return 0
 
@@ -241,13 +252,17 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 continue
             # total, then `trong đó` / `gồm` and its parts in the same sentence
             nxt = t.after(30)
-            m_intro = intro.search(nxt) or named_intro.search(t.after(rules.parts_intro_gap + 30))
+            m_intro = intro.search(nxt)
+            if not m_intro:
+                named = t.after(rules.parts_intro_gap + 30)
+                # the named form ends with the cue itself: a text without the cue cannot match it
+                m_intro = named_intro.search(named) if intro_any.search(named) else None
             if m_intro:
                 nxt = t.after(m_intro.end())
                 # the list ends at `;`, or at the `)` closing a bracket opened before the cue
                 rest = t.after()
                 stop = len(rest)
-                m_end = regex.search(r"\)" if "(" in nxt else r";", rest)
+                m_end = (_CLOSE if "(" in nxt else _SEMI).search(rest)
                 if m_end:
                     stop = m_end.start()
                 parts: list[Figure] = []
@@ -260,7 +275,7 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                     if span.count("(") - span.count(")") > (1 if "(" in nxt else 0):
                         continue  # inside a bracket that details a part
                     gap = t.claim.sentence[(parts[-1].rel_end if parts else t.rel_end) : p.rel_start]
-                    if parts and intro_any.search(regex.sub(r"\([^()]*\)", " ", gap)):
+                    if parts and intro_any.search(_INNER_BRACKET.sub(" ", gap)):
                         break  # `…, trong đó …` after a part breaks that part down: not the total's list
                     parts.append(p)
                 parts = parts[: rules.max_parts]
@@ -295,8 +310,8 @@ def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
     """`Trong 11 nhóm hàng có 3 nhóm giảm giá …; 8 nhóm … tăng`: a count split into parts, the
     first part in the total's sentence, the next the first count of that noun in the next sentences."""
     rules = cr.cfg.sum
-    intro = cr.cue("partition_intro", rules.partition_intro, "end")
-    has = cr.cue("partition_part", rules.partition_part, "end")
+    intro = cr.ends("partition_intro", rules.partition_intro)
+    has = cr.ends("partition_part", rules.partition_part)
     for si, sent in enumerate(view.sentences):
         for i, t in enumerate(sent):
             if t.claim.kind != "count" or not _level(t, cr) or not intro.search(t.before(25)):
@@ -319,7 +334,7 @@ def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
 
 def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
     """`A gấp N lần B` with both levels in the sentence: A = N × B."""
-    times = cr.cue("times_end", cr.cfg.change.times, "end")
+    times = cr.ends("times_end", cr.cfg.change.times)
     other = cr.cue("times_other", cr.cfg.change.times_other, "start")
     for sent in view.sentences:
         for i, m in enumerate(sent):
@@ -334,7 +349,7 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 continue
             if not other.search(_between(m, b)) or len(_between(a, m)) > 30:
                 continue
-            if regex.search(r"\d", _YEAR.sub("", _between(m, b))):
+            if _DIGIT.search(_YEAR.sub("", _between(m, b))):
                 continue
             yield Relation("times", "change.times", view.doc_id, {"new": a, "old": b, "factor": m})
 
@@ -361,16 +376,16 @@ def _enumerated(total: Figure, parts: list[Figure], cr: Compiled) -> bool:
     labels: list[str] = []
     for p in parts:
         label = clause_before(p, 40)
-        label = lead.sub("", regex.sub(r"^[\s,;:(]+", "", label))
+        label = lead.sub("", _LEAD_PUNCT.sub("", label))
         while (m := trim.search(label)) is not None and m.start() < len(label):
             label = label[: m.start()]
-        label = regex.sub(r"\s+", " ", label).strip(" ,;:(").lower()
+        label = _SPACES.sub(" ", label).strip(" ,;:(").lower()
         if not set(syllables(label, cr.stop)):
             return False
         labels.append(label)
     if len(set(labels)) < len(labels):
         return False
-    before = regex.sub(r"\s+", " ", total.before()).lower()
+    before = _SPACES.sub(" ", total.before()).lower()
     joined = r"\s*(?:,|;|\bvà\b|\bvới\b)\s*".join(regex.escape(x) for x in labels)
     return regex.search(rf"(?<![\p{{L}}]){joined}(?![\p{{L}}])", before) is not None
 
@@ -419,7 +434,7 @@ def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
             j = i + 1
             while j < len(sent) and sent[j].claim.kind == "percent" and not _is_change(sent[j], cr):
                 gap = _between(run[-1], sent[j])
-                if not regex.fullmatch(r"[\s,;]*(?:và|,)?\s*", gap, regex.IGNORECASE):
+                if not _LIST_JOIN.fullmatch(gap):
                     break
                 run.append(sent[j])
                 j += 1
@@ -427,7 +442,7 @@ def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 yield Relation("sum", "sum.listed_shares", view.doc_id, {}, run, exhaustive=False, note="100")
             i = j
     # `nam chiếm 48%, nữ chiếm 52%`: two shares told apart by opposite words split their whole
-    chiem_end = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
+    chiem_end = cr.ends("sanity_share", cr.cfg.sanity.share_cue)
     for sent in view.sentences:
         shares = [
             f
@@ -447,18 +462,17 @@ def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
 
 def _from_to(view: DocView, cr: Compiled) -> Iterable[Relation]:
     ch = cr.cfg.change
-    to_up = cr.cue("to_up", ch.to_up, "end")
-    to_down = cr.cue("to_down", ch.to_down, "end")
-    tu = regex.compile(r"(?<![\p{L}])từ(?:\s+mức)?\s*$", regex.IGNORECASE)
+    to_up = cr.ends("to_up", ch.to_up)
+    to_down = cr.ends("to_down", ch.to_down)
     for si, sent in enumerate(view.sentences):
         for i in range(len(sent) - 1):
             a, b = sent[i], sent[i + 1]
-            if a.dim != b.dim or a.claim.qualifier == "range" or not tu.search(a.before(12)):
+            if a.dim != b.dim or a.claim.qualifier == "range" or not _FROM.search(a.before(12)):
                 continue
             gap = _between(a, b)
-            if regex.search(r"\d", _YEAR.sub("", gap)) or len(gap) > 45:  # `từ 100 tỷ năm 2020 lên 120 tỷ`
+            if _DIGIT.search(_YEAR.sub("", gap)) or len(gap) > 45:  # `từ 100 tỷ năm 2020 lên 120 tỷ`
                 continue
-            gap_words = regex.sub(r"^\s*(?:đồng|usd|vnđ|%)?", "", gap, flags=regex.IGNORECASE)
+            gap_words = _GAP_UNIT.sub("", gap)
             direction = -1 if to_down.search(gap_words) else 1 if to_up.search(gap_words) else 0
             if direction == 0:
                 continue
@@ -491,7 +505,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
     """`(level N), tăng/giảm X so với (O)`: N = O × (1 ± P/100) or N − O = ±A."""
     ch = cr.cfg.change
     ref = cr.cue("reference", ch.reference)
-    new_after = cr.cue("new_after", ch.new_after, "end")
+    new_after = cr.ends("new_after", ch.new_after)
     same = cr.cue("same_change", ch.same_change, "start")
     for sent in view.sentences:
         last_ref = ""  # `giảm 24% so với năm 2016 …, lợi nhuận …, giảm hơn 70%`: the reference carries over
@@ -509,7 +523,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                 if f not in levels:
                     continue
                 gap = _between(x, f)
-                if new_after.search(gap) and not regex.search(r"\d{3,}|\d[.,]\d", _YEAR.sub("", gap)):
+                if new_after.search(gap) and not _BIG_NUMBER.search(_YEAR.sub("", gap)):
                     new = f
                 break
             # or before it: `đạt 400 triệu đồng, giảm hơn 70%`
@@ -519,7 +533,7 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                         continue
                     gap = _between(f, x)
                     # a bracketed level (`… so với cuối quý III (2.175 tỷ), nhưng giảm …`) is an old one
-                    if len(gap) <= ch.max_gap_chars and not regex.search(r"\d", gap) and not _bracketed(f):
+                    if len(gap) <= ch.max_gap_chars and not _DIGIT.search(gap) and not _bracketed(f):
                         new = f
                     break
             if new is None:
@@ -543,10 +557,10 @@ def _changes(view: DocView, cr: Compiled, used: set[str]) -> Iterable[Relation]:
                 for f in sent[i + 1 :]:
                     if f in levels and f is not new and f.dim == new.dim and f.rel_start >= x.rel_end + m.end():
                         gap = f.claim.sentence[x.rel_end + m.end() : f.rel_start]
-                        if len(gap) <= 40 and not regex.search(r"\d|[,;)]", _YEAR.sub("", gap)):
+                        if len(gap) <= 40 and not _DIGIT_OR_BREAK.search(_YEAR.sub("", gap)):
                             old = f
                         break
-            reference = x.claim.reference or (regex.split(r"[,;()]", tail[m.end() : m.end() + 60])[0] if m else "")
+            reference = x.claim.reference or (_REF_END.split(tail[m.end() : m.end() + 60])[0] if m else "")
             if reference.strip():
                 last_ref = reference
             elif not m:
@@ -665,11 +679,11 @@ def _cue_words(cr: Compiled) -> frozenset[str]:
 
 def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Figure]) -> Iterable[Relation]:
     sh = cr.cfg.share
-    cue_end = cr.cue("share_end", sh.cues, "end")
+    cue_end = cr.ends("share_end", sh.cues)
     whole_after = cr.cue("whole_after", sh.whole_after, "start")
     total_words = cr.cue("total_words", cr.cfg.sum.total_words)
-    chiem = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
-    whole_before = cr.cue("whole_before", sh.whole_before, "end")
+    chiem = cr.ends("sanity_share", cr.cfg.sanity.share_cue)
+    whole_before = cr.ends("whole_before", sh.whole_before)
     for sent in view.sentences:
         for i, p in enumerate(sent):
             if p.claim.kind != "percent" or _is_change(p, cr) or p.claim.qualifier == "range" or _points(p):
@@ -769,7 +783,7 @@ def _same_wholes(view: DocView, cr: Compiled, done: set[str]) -> Iterable[Relati
     A ÷ P and B ÷ Q are that whole twice, so they must agree. Percentages already checked
     against a stated whole (``done``) are left out."""
     sh = cr.cfg.share
-    chiem = cr.cue("sanity_share", cr.cfg.sanity.share_cue, "end")
+    chiem = cr.ends("sanity_share", cr.cfg.sanity.share_cue)
     anaphora = cr.cue("same_whole_anaphora", sh.same_whole_anaphora)
     base_end = cr.cue("same_whole_base_end", sh.same_whole_base_end)
     groups: dict[tuple[object, ...], list[tuple[Figure, Figure]]] = {}

@@ -54,7 +54,7 @@ def _pair(
 
 def sanity(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag | None]]:
     sa = cr.cfg.sanity
-    share_cue = cr.cue("sanity_share", sa.share_cue, "end")
+    share_cue = cr.ends("sanity_share", sa.share_cue)
     units = {u.lower() for u in sa.whole_units}
     avg = cr.cue("average", [w for w in sa.average_words if w != "/"])
     for f in view.figs:
