@@ -1,0 +1,96 @@
+"""The check stage's shortcuts give what the plain forms give: backward cue searches, per-figure
+memos, one ``lower`` over many words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.check.config import compiled
+from pipeline.check.examples import parse_example
+from pipeline.check.figures import clause_after, clause_before, make_figure, syllables
+from pipeline.check.relations import _is_change, _lead_in, _strip_qual
+from pipeline.rulefiles import load_rules
+
+CR = compiled(load_rules())
+_C = CR.cfg
+END_CUES = {
+    "to_any": [*_C.change.to_up, *_C.change.to_down],
+    "down_end": _C.change.down,
+    "up_end": _C.change.up,
+    "partition_intro": _C.sum.partition_intro,
+    "partition_part": _C.sum.partition_part,
+    "times_end": _C.change.times,
+    "sanity_share": _C.sanity.share_cue,
+    "new_after": _C.change.new_after,
+    "share_end": _C.share.cues,
+    "whole_before": _C.share.whole_before,
+}
+_WORDS = sorted({w for words in END_CUES.values() for w in words} | {"so với", "năm 2020", "là", "khoảng", "đạt"})
+# pieces that make texts end with a cue, almost end with one, or run into one (`tăngtrưởng`, `ĐẠT`)
+_PIECE = st.one_of(
+    st.sampled_from(_WORDS),
+    st.sampled_from(_WORDS).map(str.upper),
+    st.sampled_from([" ", "  ", "\n", "\t", "\xa0", ":", " : ", ",", "(", "x", "5", "%", "ß", "ΣΑΣ"]),
+)
+_TEXT = st.lists(_PIECE, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_backward_end_cue_finds_a_cue_exactly_when_the_forward_one_does(text: str) -> None:
+    for name, words in END_CUES.items():
+        forward = CR.cue(name, words, "end").search(text)
+        assert (CR.ends(name, words).search(text) is None) == (forward is None), (name, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_a_named_total_cue_is_never_found_without_the_cue_itself(text: str) -> None:
+    from pipeline.check.relations import DocView, _sums
+
+    list(_sums(DocView.build("d", []), CR))  # compiles the named form
+    if CR._cache["parts_intro_named"].search(text):
+        assert CR.cue("parts_intro_any", _C.sum.parts_intro).search(text)
+
+
+@given(st.text(alphabet="aAzZ Σσςİıß1 \n,ÐđĐỒồ", max_size=30))
+def test_syllables_lower_each_word_as_lowering_it_alone(text: str) -> None:
+    import regex
+
+    one_by_one = [m.group(0).lower() for m in regex.finditer(r"[\p{L}\p{N}]+", text)]
+    assert syllables(text) == [w for w in one_by_one if not w.isdigit()]
+
+
+def _fig(text: str):
+    _, claims = parse_example(text)
+    return make_figure(claims[-1], len(claims) - 1, CR)
+
+
+def test_clause_memo_is_per_window_text_and_per_figure() -> None:
+    text = "Doanh thu quý I của công ty đạt mức cao nhất trong nhiều năm qua và lợi nhuận tăng [5%] so với 2019"
+    f = _fig(text)
+    windows = (500, 200, 60, 20, 8, 90)
+    got = [clause_before(f, n) for n in windows]  # each on a figure whose memo holds the others
+    assert got == [clause_before(_fig(text), n) for n in windows]  # each on a fresh figure
+    assert len(set(got)) > 1  # the windows do give different clauses: a shared entry would show
+    # windows longer than the text before the figure are one text: one entry
+    assert len([k for k in f.memo if k[0] == "clause_before"]) == len({min(n, f.rel_start) for n in windows}) < 6  # type: ignore[index]
+    assert clause_after(f) == clause_after(_fig(text)) == " so với "
+
+
+def test_a_changed_figure_does_not_keep_the_memo_of_the_original() -> None:
+    f = _fig("Lợi nhuận đạt [5 tỷ đồng]")
+    assert _is_change(f, CR) == 0 and f.memo
+    g = replace(f, claim=replace(f.claim, change="increase"))
+    assert not g.memo and _is_change(g, CR) == 1
+    assert f == replace(f) and _is_change(f, CR) == 0  # the memo is no part of a figure's identity
+
+
+def test_lead_in_is_the_text_before_without_its_qualifiers() -> None:
+    f = _fig("Doanh thu tăng khoảng [12%]")
+    for n in (5, 12, 40, 400):
+        assert _lead_in(f, n) == _strip_qual(f.before(n))
+    assert _lead_in(f, 40).endswith("tăng")
