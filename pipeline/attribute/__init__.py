@@ -30,7 +30,8 @@ a few ms per article in all (bench/attribution_speed.py).
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import replace
+from dataclasses import fields
+from operator import attrgetter
 
 import regex
 
@@ -83,34 +84,36 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
         para = sentence_at(paras, c.start)
         lo, hi = bisect_left(starts, s0), bisect_left(starts, s0 + len(sent))
         in_sent = [Span(p.start - s0, p.end - s0, p.text) for p in periods[lo:hi]]
-        new = _attribute_one(c, sent, s0, prev if same else None, owner if same_list else None, cp, in_sent)
-        if not new.subject and new.kind != "count":
+        subject, base, change, reference, period = _attribute_one(
+            c, sent, s0, prev if same else None, owner if same_list else None, cp, in_sent
+        )
+        if not subject and c.kind != "count":
             # the same for every figure of the sentence, and a long paragraph makes it costly
             key = (para.start if para else 0, s0, len(sent))
             item = items.get(key)
             if item is None:
                 item = items[key] = core.list_item_subject(text, para.start if para else 0, s0, sent, cp)
             if item:
-                new = replace(new, subject=item + core.per_unit(text[c.end :], cp))
-        if not same and prev is not None and para is not None and prev.start >= para.start and new.kind != "count":
+                subject = item + core.per_unit(text[c.end :], cp)
+        if not same and prev is not None and para is not None and prev.start >= para.start and c.kind != "count":
             # `Nhóm hàng điện thoại … ước tính trị giá là 3,9 tỷ USD. Đến hết tháng 5, trị giá đạt
             # 16 tỷ USD`: a bare measure repeats the fuller one the sentence before named
-            fuller = core.fuller_subject(new.subject, prev.subject, cp)
+            fuller = core.fuller_subject(subject, prev.subject, cp)
             if fuller:
-                new = replace(new, subject=fuller + core.per_unit(text[c.end :], cp))
-        if new.subject.isupper() and " " not in new.subject:
+                subject = fuller + core.per_unit(text[c.end :], cp)
+        if subject.isupper() and " " not in subject:
             spelled = spelled if spelled is not None else core.acronyms(text, cp)
-            new = replace(new, subject=spelled.get(new.subject, new.subject))
+            subject = spelled.get(subject, subject)
         pkey = para.start if para else -1
-        period = new.period
         if period:
             carried[pkey] = period
         else:
-            before = [p for p in periods[: lo] if para is not None and p.start >= para.start]
-            period = carried.get(pkey) or (before[-1].text if before else "") or lead
+            # the last period stated earlier in the paragraph (periods are in text order)
+            first = bisect_left(starts, para.start) if para is not None else lo
+            period = carried.get(pkey) or (periods[lo - 1].text if lo > first else "") or lead
         if period:
             period = resolve_relative(period, doc.published, cp.relative, cp.cfg.period.relative_years)
-        new = replace(new, period=period, sentence=sent, sentence_start=s0)
+        new = _filled(c, subject, base, change, reference, period, sent, s0)
         out.append(new)
         if not same_list:
             owner = None
@@ -120,9 +123,24 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
     return out
 
 
+_CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
+_CLAIM_VALUES = attrgetter(*_CLAIM_FIELDS)
+
+
+def _filled(
+    c: Claim, subject: str, base: str, change: str, reference: str, period: str, sentence: str, s0: int
+) -> Claim:
+    """``c`` with its attribution (``dataclasses.replace`` costs ~10 µs a call, this ~2 µs)."""
+    kw = dict(zip(_CLAIM_FIELDS, _CLAIM_VALUES(c), strict=True))
+    kw.update(subject=subject, base=base, change=change, reference=reference, period=period,
+              sentence=sentence, sentence_start=s0)
+    return Claim(**kw)
+
+
 def _attribute_one(
     c: Claim, sent: str, s0: int, prev: Claim | None, owner: Claim | None, cp: Compiled, periods: list[Span]
-) -> Claim:
+) -> tuple[str, str, str, str, str]:
+    """(subject, base, change, reference, period) of ``c`` read from its sentence."""
     a, b = c.start - s0, c.end - s0
     floor = core.skip_per_unit(sent, prev.end - s0) if prev is not None else 0
     cs = core.clause_start(sent, a, max(0, floor))
@@ -163,16 +181,18 @@ def _attribute_one(
         subject = core.counted_noun_phrase(c.text, c.unit, left, after, cp)
     else:
         verbal = core.verb_noun(left, cp) if c.kind == "money" else ""
-        subject = verbal or core.subject_before(left, cp, cp.period)
-        if not subject and not left.strip():
-            subject = core.bracket_owner(sent, cs, max(0, floor), cp)
         # `ghi nhận 44,5 tỷ đồng tổng doanh thu`: a noun right after the amount names it
         named = core.noun_phrase_after(after, cp, 4, joined=True) if c.kind in ("money", "quantity") else ""
-        if named and verbal and named.lower() not in verbal.lower():
-            # `thu về 6 triệu USD phòng vé` -> `doanh thu phòng vé`: the noun qualifies the verb's
-            head, sep, agent = verbal.partition(" của ")
-            named = f"{head} {named}{sep}{agent}"
-        subject = named or subject
+        if named:
+            if verbal and named.lower() not in verbal.lower():
+                # `thu về 6 triệu USD phòng vé` -> `doanh thu phòng vé`: the noun qualifies the verb's
+                head, sep, agent = verbal.partition(" của ")
+                named = f"{head} {named}{sep}{agent}"
+            subject = named
+        else:
+            subject = verbal or core.subject_before(left, cp, cp.period)
+            if not subject and not left.strip():
+                subject = core.bracket_owner(sent, cs, max(0, floor), cp)
         if subject and cp.ref_bare.fullmatch(subject):
             subject = ""  # `cùng kỳ năm 2020 giảm 3,41%`: a time, not what is measured
         if named:
@@ -214,7 +234,7 @@ def _attribute_one(
     period = _period_in_sentence(periods, a, b, cs)
     if subject:
         subject = core.squash(cp.drop_words.sub("", subject)) or subject
-    return replace(c, subject=subject, base=base, change=change, reference=reference, period=period)
+    return subject, base, change, reference, period
 
 
 def _period_in_sentence(periods: list[Span], a: int, b: int, cs: int) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import regex
 from pydantic import BaseModel, ConfigDict
@@ -146,6 +147,8 @@ class Compiled:
     """Regexes built once per rules version."""
 
     cfg: AttributionRules
+    # results of pure functions of a clause under these rules (pipeline.attribute.core), by name
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def change_end(self) -> EndPattern:
@@ -290,6 +293,11 @@ class Compiled:
     def reported(self) -> regex.Pattern[str]:
         aux = words_source(["đã", "vừa", "mới", "cũng"])
         return _c(rf"^(?P<who>.+?)\s+(?:{aux}\s+)*{words_source(self.cfg.subject.report_verbs)}\s+(?P<what>.+)$")
+
+    @cached_property
+    def report_verb(self) -> regex.Pattern[str]:
+        """A report verb anywhere (``reported`` cannot match without one)."""
+        return _c(words_source(self.cfg.subject.report_verbs))
 
     @cached_property
     def org_head(self) -> regex.Pattern[str]:
