@@ -13,19 +13,28 @@ from __future__ import annotations
 from pipeline.model import Claim
 
 
-def _key(c: Claim) -> tuple[str, str, str, str] | None:
-    if c.sentence_start < 0 or not c.sentence:
-        return None
-    # the words before the claim stand for its offset in the sentence, whitespace-insensitively
-    before = " ".join(c.sentence[: max(0, c.start - c.sentence_start)].split())
-    return (c.doc_id, " ".join(c.sentence.split()), before, c.text)
+def _keys(claims: list[Claim]) -> list[tuple[str, str, str, str] | None]:
+    out: list[tuple[str, str, str, str] | None] = []
+    squashed: dict[str, str] = {}  # a sentence's figures share its whitespace-free form
+    for c in claims:
+        if c.sentence_start < 0 or not c.sentence:
+            out.append(None)
+            continue
+        sent = squashed.get(c.sentence)
+        if sent is None:
+            sent = squashed[c.sentence] = " ".join(c.sentence.split())
+        # the words before the claim stand for its offset in the sentence, whitespace-insensitively
+        before = " ".join(c.sentence[: max(0, c.start - c.sentence_start)].split())
+        out.append((c.doc_id, sent, before, c.text))
+    return out
 
 
 def dedupe_repeated_sentences(claims: list[Claim]) -> list[Claim]:
     """``claims`` without those repeating an earlier sentence's claim; order otherwise kept."""
+    keys = _keys(claims)
     first: dict[tuple[str, str, str, str], int] = {}
-    for i, c in sorted(enumerate(claims), key=lambda ic: (ic[1].doc_id, ic[1].start, ic[0])):
-        key = _key(c)
+    for i in sorted(range(len(claims)), key=lambda i: (claims[i].doc_id, claims[i].start, i)):
+        key = keys[i]
         if key is not None and key not in first:
             first[key] = i
-    return [c for i, c in enumerate(claims) if (key := _key(c)) is None or first[key] == i]
+    return [c for i, (c, key) in enumerate(zip(claims, keys, strict=True)) if key is None or first[key] == i]

@@ -120,6 +120,10 @@ def _c(source: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.IGNORECASE | regex.V1)
 
 
+_WORD_RUN = regex.compile(r"\w+", regex.V1)
+_WORD_RUNS_BACK = regex.compile(r"\w+", regex.V1 | regex.REVERSE)
+
+
 class EndPattern:
     """A cue pattern anchored at the end of the text (``…\\W*$``, the words right before a number).
 
@@ -127,19 +131,36 @@ class EndPattern:
     the end (``regex.REVERSE``) it fails at once where no cue ends the text, which is most texts.
     The same matches exist either way, so the backward search only says whether there is one;
     where there is, the forward search returns the leftmost match, as the rules were written for.
+
+    ``words``: the cue words, when nothing else in the pattern can match a word character (the
+    cues are whole words, the rest is spaces and punctuation). A match then covers at most as
+    many runs of word characters as the longest cue has, so the forward search starts after the
+    run before those: no match can start earlier, and the leftmost one is the same.
     """
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, words: list[str] | None = None) -> None:
         self.forward = _c(source)
         self.backward = regex.compile(source, self.forward.flags | regex.REVERSE)
         self.pattern = source
+        self.runs = max((len(_WORD_RUN.findall(w)) for w in words), default=0) if words is not None else -1
 
     def search(self, text: str) -> regex.Match[str] | None:
-        return self.forward.search(text) if self.backward.search(text) is not None else None
+        if self.backward.search(text) is None:
+            return None
+        return self.forward.search(text, self._floor(text))
 
     def ends(self, text: str) -> bool:
         """Whether the pattern matches ``text`` (at its end)."""
         return self.backward.search(text) is not None
+
+    def _floor(self, text: str) -> int:
+        """Where the leftmost match can start at the earliest (0 when not known)."""
+        if self.runs < 0:
+            return 0
+        for k, run in enumerate(_WORD_RUNS_BACK.finditer(text)):
+            if k == self.runs:
+                return run.end()
+        return 0
 
 
 @dataclass
@@ -155,7 +176,8 @@ class Compiled:
         ch = self.cfg.change
         return EndPattern(
             rf"(?:(?P<level>{words_source([*ch.to_level, *ch.not_change])})|(?P<up>{words_source(ch.increase)})"
-            rf"|(?P<down>{words_source(ch.decrease)}))\W*$"
+            rf"|(?P<down>{words_source(ch.decrease)}))\W*$",
+            [*ch.to_level, *ch.not_change, *ch.increase, *ch.decrease],
         )
 
     @cached_property
@@ -174,7 +196,7 @@ class Compiled:
 
     @cached_property
     def between_end(self) -> EndPattern:
-        return EndPattern(rf"{words_source(self.cfg.change.between)}\W*$")
+        return EndPattern(rf"{words_source(self.cfg.change.between)}\W*$", self.cfg.change.between)
 
     @cached_property
     def same_change_end(self) -> EndPattern:
@@ -328,7 +350,8 @@ class Compiled:
 
     @cached_property
     def verb_noun_end(self) -> EndPattern:
-        return EndPattern(rf"(?P<verb>{words_source(list(self.cfg.subject.verb_nouns))})\W*$")
+        verbs = list(self.cfg.subject.verb_nouns)
+        return EndPattern(rf"(?P<verb>{words_source(verbs)})\W*$", verbs)
 
     @cached_property
     def restart(self) -> regex.Pattern[str]:
@@ -336,7 +359,7 @@ class Compiled:
 
     @cached_property
     def trail(self) -> EndPattern:
-        return EndPattern(rf"[\s,]*{words_source(self.cfg.subject.trail)}[\s,:]*$")
+        return EndPattern(rf"[\s,]*{words_source(self.cfg.subject.trail)}[\s,:]*$", self.cfg.subject.trail)
 
     @cached_property
     def count_stop(self) -> regex.Pattern[str]:
