@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pipeline.check.config import compiled
 from pipeline.check.examples import parse_example
 from pipeline.check.figures import clause_after, clause_before, make_figure, syllables
-from pipeline.check.relations import _is_change, _lead_in, _strip_qual
+from pipeline.check.relations import _QUAL, _QUAL_AT_END, _is_change, _lead_in, _strip_qual
 from pipeline.rulefiles import load_rules
 
 CR = compiled(load_rules())
@@ -28,7 +28,9 @@ END_CUES = {
     "share_end": _C.share.cues,
     "whole_before": _C.share.whole_before,
 }
-_WORDS = sorted({w for words in END_CUES.values() for w in words} | {"so với", "năm 2020", "là", "khoảng", "đạt"})
+_WORDS = sorted(
+    {w for words in END_CUES.values() for w in words} | {"so với", "năm 2020", "là", "khoảng", "đạt", "hơn", "ở mức"}
+)
 # pieces that make texts end with a cue, almost end with one, or run into one (`tăngtrưởng`, `ĐẠT`)
 _PIECE = st.one_of(
     st.sampled_from(_WORDS),
@@ -44,6 +46,8 @@ def test_backward_end_cue_finds_a_cue_exactly_when_the_forward_one_does(text: st
     for name, words in END_CUES.items():
         forward = CR.cue(name, words, "end").search(text)
         assert (CR.ends(name, words).search(text) is None) == (forward is None), (name, text)
+    assert (_QUAL_AT_END.search(text) is None) == (_QUAL.search(text) is None)
+    assert _strip_qual(text) == _QUAL.sub("", text)
 
 
 @settings(max_examples=200, deadline=None)

@@ -184,8 +184,22 @@ def _lower_words(text: str) -> list[str]:
     return " ".join(words).lower().split(" ") if words else []
 
 
+# syllables by text: subjects recur across an article's figures; keyed by the text itself, so an
+# entry is right for any document, and cleared when full to bound memory
+_SYLLABLES: dict[tuple[str, frozenset[str]], tuple[str, ...]] = {}
+_SYLLABLES_MAX = 8192
+
+
 def syllables(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
-    return [w for w in _lower_words(text) if w not in stop and not w.isdigit()]
+    if not text:
+        return []
+    key = (text, stop)
+    hit = _SYLLABLES.get(key)
+    if hit is None:
+        if len(_SYLLABLES) >= _SYLLABLES_MAX:
+            _SYLLABLES.clear()
+        hit = _SYLLABLES[key] = tuple(w for w in _lower_words(text) if w not in stop and not w.isdigit())
+    return list(hit)
 
 
 def clause_before(fig: Figure, max_chars: int = 90) -> str:

@@ -136,8 +136,13 @@ def _points(f: Figure) -> bool:
     return f.claim.kind == "percent" and f.claim.unit not in ("%", "")
 
 
+# _QUAL matches a text exactly when it matches searched backwards (it is anchored at the end),
+# which fails fast on the many texts without a qualifier at their end
+_QUAL_AT_END = regex.compile(_QUAL.pattern, regex.IGNORECASE | regex.REVERSE)
+
+
 def _strip_qual(text: str) -> str:
-    return _QUAL.sub("", text)
+    return _QUAL.sub("", text) if _QUAL_AT_END.search(text) else text
 
 
 def _lead_in(f: Figure, chars: int) -> str:
@@ -145,7 +150,7 @@ def _lead_in(f: Figure, chars: int) -> str:
     key = ("lead_in", f.reach(chars))
     hit = f.memo.get(key)
     if hit is None:
-        hit = f.memo[key] = _QUAL.sub("", f.before(chars))
+        hit = f.memo[key] = _strip_qual(f.before(chars))
     return hit  # type: ignore[return-value]
 
 
@@ -174,7 +179,6 @@ def _is_change(f: Figure, cr: Compiled) -> int:
 
 
 def _change_of(f: Figure, cr: Compiled) -> int:
-    before = _lead_in(f, 40)
     ch = cr.cfg.change
     if _FROM.search(f.before(12)) or cr.ends("to_any", [*ch.to_up, *ch.to_down]).search(f.before(20)):
         return 0
@@ -182,6 +186,7 @@ def _change_of(f: Figure, cr: Compiled) -> int:
         return 1
     if f.claim.change == "decrease":
         return -1
+    before = _lead_in(f, 40)
     if cr.ends("down_end", ch.down).search(before):
         return -1
     if cr.ends("up_end", ch.up).search(before):
