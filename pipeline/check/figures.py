@@ -39,53 +39,47 @@ class Figure:
     # results of pure functions of this figure (its clauses, its words, whether it is a change),
     # computed once: they live and die with the figure, so no document sees another's
     memo: dict[object, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # read in every pair loop: set once from the (frozen) claim
+    id: str = field(init=False, repr=False, compare=False)
+    value: Decimal = field(init=False, repr=False, compare=False)
+    kind: str = field(init=False, repr=False, compare=False)
+    dim: tuple[str, str] = field(init=False, repr=False, compare=False)  # what it adds to or compares with
+    s0: int = field(init=False, repr=False, compare=False)
+    rel_start: int = field(init=False, repr=False, compare=False)
+    rel_end: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return self.claim.claim_id
-
-    @property
-    def value(self) -> Decimal:
-        return self.claim.value
-
-    @property
-    def kind(self) -> str:
-        return self.claim.kind
-
-    @property
-    def dim(self) -> tuple[str, str]:
-        """What can be added to or compared with this figure: kind and unit."""
-        unit = self.claim.unit.lower()
-        if self.claim.kind == "count":
+    def __post_init__(self) -> None:
+        c = self.claim
+        unit = c.unit.lower()
+        if c.kind == "count":
             # the counted noun's head: `nhóm hàng hóa` and `nhóm` add up; `lượt người` and `người` do not
             unit = unit.split()[0] if unit else ""
-        return (self.claim.kind, unit)
-
-    @property
-    def s0(self) -> int:
-        return self.claim.sentence_start
-
-    @property
-    def rel_start(self) -> int:
-        return self.claim.start - self.claim.sentence_start
-
-    @property
-    def rel_end(self) -> int:
-        return self.claim.end - self.claim.sentence_start
+        for name, v in (
+            ("id", c.claim_id),
+            ("value", c.value),
+            ("kind", c.kind),
+            ("dim", (c.kind, unit)),
+            ("s0", c.sentence_start),
+            ("rel_start", c.start - c.sentence_start),
+            ("rel_end", c.end - c.sentence_start),
+        ):
+            object.__setattr__(self, name, v)
 
     def before(self, chars: int = 10_000) -> str:
         """Sentence text before the figure."""
-        s = self.claim.sentence
-        return s[max(0, self.rel_start - chars) : max(0, self.rel_start)] if self.rel_start >= 0 else ""
+        r = self.rel_start
+        if r < 0:
+            return ""
+        return self.claim.sentence[r - chars if r > chars else 0 : r]
 
     def reach(self, chars: int) -> int:
         """How many characters ``before(chars)`` holds: windows of one reach are one text."""
-        r = self.claim.start - self.claim.sentence_start
+        r = self.rel_start
         return chars if chars < r else max(r, 0)
 
     def after(self, chars: int = 10_000) -> str:
-        s = self.claim.sentence
-        return s[self.rel_end : self.rel_end + chars] if self.rel_end >= 0 else ""
+        e = self.rel_end
+        return self.claim.sentence[e : e + chars] if e >= 0 else ""
 
     @property
     def one_sided(self) -> bool:
