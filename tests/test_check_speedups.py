@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 
 from pipeline.check.config import compiled
 from pipeline.check.examples import parse_example
-from pipeline.check.figures import clause_after, clause_before, make_figure, syllables
+from pipeline.check.figures import (
+    _CLAUSE_BREAK,
+    _FIGURE_NUM,
+    _JOINT,
+    clause_after,
+    clause_before,
+    clause_of,
+    make_figure,
+    syllables,
+)
 from pipeline.check.relations import _QUAL, _QUAL_AT_END, _is_change, _lead_in, _strip_qual
 from pipeline.rulefiles import load_rules
 
@@ -98,3 +107,30 @@ def test_lead_in_is_the_text_before_without_its_qualifiers() -> None:
     for n in (5, 12, 40, 400):
         assert _lead_in(f, n) == _strip_qual(f.before(n))
     assert _lead_in(f, 40).endswith("tăng")
+
+
+def _clause_plain(text: str) -> str:
+    """The clause before a figure as first written: every break and number, left to right."""
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        cut = m.end()
+    last_num = None
+    for m in _FIGURE_NUM.finditer(text):
+        last_num = m
+    if last_num is not None and last_num.end() > cut:
+        tail = text[last_num.end() :]
+        joints = list(_JOINT.finditer(tail))
+        cut = last_num.end() + (joints[-1].end() if joints else len(tail))
+    return text[cut:]
+
+
+_CLAUSE_PIECE = st.sampled_from(
+    [" ", "  ", ",", ", ", "trong đó", "TRONG ĐÓ", "gồm", "bao gồm", "gồmx", "x", ";", ":", "(", ")", "“", "”", '"',
+     "[", "]", " - ", "-", "–", " – ", "\n", "\xa0", "12", "2020", "1.500", "3,5", "/", ".", "và", "với", "đó"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CLAUSE_PIECE, max_size=14).map("".join))
+def test_clause_read_from_the_right_is_the_clause_read_left_to_right(text: str) -> None:
+    assert clause_of(text) == _clause_plain(text)

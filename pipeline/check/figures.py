@@ -23,6 +23,9 @@ _SYL = regex.compile(r"[\p{L}\p{N}]+")
 _FIGURE_NUM = regex.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*(?![\d/])")
 _JOINT = regex.compile(r",|\bvà\b|\bcòn\b|\bvới\b|\btrong khi\b|\bcùng\b", regex.IGNORECASE)
 _CLAUSE_BREAK = regex.compile(r"[;:()\[\]“”\"]|,\s*(?:trong đó|gồm|bao gồm)\b|\s[-–]\s", regex.IGNORECASE)
+# its parts, read from the right by _last_break
+_BREAK_CHARS = ";:()[]“”\""
+_COMMA_BREAK = regex.compile(r",\s*(?:trong đó|gồm|bao gồm)\b", regex.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,20 +209,46 @@ def clause_before(fig: Figure, max_chars: int = 90) -> str:
 
 
 def _clause_before(fig: Figure, max_chars: int) -> str:
-    text = fig.before(max_chars)
-    cut = 0
-    for m in _CLAUSE_BREAK.finditer(text):
-        cut = m.end()
+    return clause_of(fig.before(max_chars))
+
+
+def clause_of(text: str) -> str:
+    """The clause that ends ``text``: after its last clause break, or after the joint that follows
+    its last number."""
+    cut = _last_break(text)
     last_num = None
-    for m in _FIGURE_NUM.finditer(text):
+    # no number runs across the end of a break (breaks end in punctuation, a space or a letter),
+    # so the numbers from ``cut`` on, with the text before as context, are those the whole text has there
+    for m in _FIGURE_NUM.finditer(text, cut):
         last_num = m
-    if last_num is not None and last_num.end() > cut:
+    if last_num is not None:
         # words right after the previous number describe it (`44,5 tỷ đồng tổng doanh thu và …`):
         # this figure's clause starts after the next conjunction or comma
         tail = text[last_num.end() :]
         joints = list(_JOINT.finditer(tail))
         cut = last_num.end() + (joints[-1].end() if joints else len(tail))
     return text[cut:]
+
+
+def _last_break(text: str) -> int:
+    """Where the last ``_CLAUSE_BREAK`` match of ``finditer(text)`` ends (0 without one).
+
+    Its single characters and its `, trong đó`-like cues share no character, and neither can
+    overlap another match, so the match that ends last is found from the right: the last break
+    character, or a later comma that opens a cue. Only `` - `` breaks can overlap one another
+    (`` - - ``); a text with a dash is read with the whole pattern."""
+    if "-" in text or "–" in text:
+        cut = 0
+        for m in _CLAUSE_BREAK.finditer(text):
+            cut = m.end()
+        return cut
+    cut = max(map(text.rfind, _BREAK_CHARS)) + 1
+    i = len(text)
+    while (i := text.rfind(",", cut, i)) >= 0:
+        m = _COMMA_BREAK.match(text, i)
+        if m:
+            return m.end()
+    return cut
 
 
 def clause_after(fig: Figure, max_chars: int = 45) -> str:
