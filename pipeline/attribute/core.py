@@ -20,6 +20,7 @@ _SPACE = regex.compile(r"\s+")
 _NUMBER_HEAD = regex.compile(r"^[\d.,\s\-–]+", regex.V1)
 _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
 _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
+_BOUNDARY_BACK = regex.compile(_BOUNDARY.pattern, _BOUNDARY.flags | regex.REVERSE)
 _ENDS_LA = regex.compile(r"(?<!\w)là\W*$", regex.V1)
 _DIGIT = regex.compile(r"\d")
 _NOUN_MAKER_END = regex.compile(r"(?<!\w)(?:số|khoản|mức|tiền|vốn|sự|việc)\s*$", regex.V1 | regex.IGNORECASE)
@@ -54,13 +55,24 @@ def blank_brackets(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)
 def clause_start(sent: str, at: int, floor: int) -> int:
-    """Offset where the clause holding ``sent[at]`` starts (never before ``floor``)."""
+    """Offset where the clause holding ``sent[at]`` starts (never before ``floor``).
+
+    That is after the last boundary ``_BOUNDARY.finditer`` finds, which is the one ending last
+    (found from the end) unless that is a dash between spaces overlapping another one before it
+    (` - - `), which the forward scan skips; then the boundaries are read forwards."""
     blanked = blank_brackets(sent[floor:at])
-    last = -1
-    for m in _BOUNDARY.finditer(blanked):
-        last = m.end()
-    return floor + last if last >= 0 else floor
+    m = _BOUNDARY_BACK.search(blanked)
+    if m is None:
+        return floor
+    i = m.start()
+    if m.end() - i == 3 and i >= 2 and blanked[i - 1] in "-–" and blanked[i - 2].isspace():
+        last = -1
+        for f in _BOUNDARY.finditer(blanked):
+            last = f.end()
+        return floor + last
+    return floor + m.end()
 
 
 def clause_end(sent: str, at: int) -> int:
