@@ -37,8 +37,18 @@ END_CUES = {
     "share_end": _C.share.cues,
     "whole_before": _C.share.whole_before,
 }
+ANY_CUES = {
+    "parts_intro_any": _C.sum.parts_intro,
+    "total_after_parts": _C.sum.total_after_parts,
+    "closed_join": _C.sum.closed_list,
+    "open_list": _C.sum.open_list,
+    "listed": _C.share.listed_cues,
+    "total_words": _C.sum.total_words,
+    "same_whole_anaphora": _C.share.same_whole_anaphora,
+    "average": [w for w in _C.sanity.average_words if w != "/"],
+}
 _WORDS = sorted(
-    {w for words in END_CUES.values() for w in words} | {"so với", "năm 2020", "là", "khoảng", "đạt", "hơn", "ở mức"}
+    {w for words in [*END_CUES.values(), *ANY_CUES.values()] for w in words} | {"so với", "năm 2020", "là", "khoảng", "đạt", "hơn", "ở mức"}
 )
 # pieces that make texts end with a cue, almost end with one, or run into one (`tăngtrưởng`, `ĐẠT`)
 _PIECE = st.one_of(
@@ -57,6 +67,14 @@ def test_backward_end_cue_finds_a_cue_exactly_when_the_forward_one_does(text: st
         assert (CR.ends(name, words).search(text) is None) == (forward is None), (name, text)
     assert (_QUAL_AT_END.search(text) is None) == (_QUAL.search(text) is None)
     assert _strip_qual(text) == _QUAL.sub("", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_backward_cue_finds_a_cue_anywhere_exactly_when_the_forward_one_does(text: str) -> None:
+    for name, words in ANY_CUES.items():
+        forward = CR.cue(name, words).search(text)
+        assert (CR.anywhere(name, words).search(text) is None) == (forward is None), (name, text)
 
 
 @settings(max_examples=200, deadline=None)

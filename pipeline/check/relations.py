@@ -248,9 +248,9 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
             regex.IGNORECASE | regex.V1,
         )
         cr._cache["parts_intro_named"] = named_intro
-    intro_any = cr.cue("parts_intro_any", rules.parts_intro)
-    after_cue = cr.cue("total_after_parts", rules.total_after_parts)
-    cmp = cr.cue("unstated_ref_any", cr.cfg.change.unstated_reference)
+    intro_any = cr.anywhere("parts_intro_any", rules.parts_intro)
+    after_cue = cr.anywhere("total_after_parts", rules.total_after_parts)
+    cmp = cr.anywhere("unstated_ref_any", cr.cfg.change.unstated_reference)
     for si, sent in enumerate(view.sentences):
         for i, t in enumerate(sent):
             if t.claim.kind == "percent" or not _level(t, cr):
@@ -366,10 +366,10 @@ def _closed(parts: list[Figure], cr: Compiled) -> bool:
         return False
     rules = cr.cfg.sum
     gap = _between(parts[-2], parts[-1])
-    if not cr.cue("closed_join", rules.closed_list).search(gap):
+    if not cr.anywhere("closed_join", rules.closed_list).search(gap):
         return False
     tail = parts[-1].after(40)
-    return not cr.cue("open_list", rules.open_list).search(tail.split(".")[0])
+    return not cr.anywhere("open_list", rules.open_list).search(tail.split(".")[0])
 
 
 def _enumerated(total: Figure, parts: list[Figure], cr: Compiled) -> bool:
@@ -411,7 +411,7 @@ def _complementary(parts: list[Figure], cr: Compiled) -> bool:
     if a.s0 != b.s0:
         readings.append((a.claim.sentence.lower(), b.claim.sentence.lower()))
     for x, y in cr.cfg.sum.complements:
-        px, py = cr.cue(f"cmp:{x}", [x]), cr.cue(f"cmp:{y}", [y])
+        px, py = cr.anywhere(f"cmp:{x}", [x]), cr.anywhere(f"cmp:{y}", [y])
         for wa, wb in readings:
             if (px.search(wa) and py.search(wb) and not py.search(wa) and not px.search(wb)) or (
                 py.search(wa) and px.search(wb) and not px.search(wa) and not py.search(wb)
@@ -422,8 +422,8 @@ def _complementary(parts: list[Figure], cr: Compiled) -> bool:
 
 def _listed_shares(view: DocView, cr: Compiled) -> Iterable[Relation]:
     """`lần lượt chiếm 40%, 35% và 25%`: shares of one whole cannot add to more than 100%."""
-    cue = cr.cue("listed", cr.cfg.share.listed_cues)
-    chiem = cr.cue("sanity_share_any", cr.cfg.sanity.share_cue)
+    cue = cr.anywhere("listed", cr.cfg.share.listed_cues)
+    chiem = cr.anywhere("sanity_share_any", cr.cfg.sanity.share_cue)
     for sent in view.sentences:
         i = 0
         while i < len(sent):
@@ -489,7 +489,7 @@ def _from_to(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 sizes = []  # between two rates a percentage may be points or relative: not checkable
             if not sizes and si > 0 and a.claim.kind != "percent":
                 # a lone amount of the previous sentence told as a change (`mức giảm … lên tới 200 triệu`)
-                cue = cr.cue("down_any" if direction < 0 else "up_any", ch.down if direction < 0 else ch.up)
+                cue = cr.anywhere("down_any" if direction < 0 else "up_any", ch.down if direction < 0 else ch.up)
                 prev = [c for c in view.sentences[si - 1] if c.dim == a.dim]
                 if (
                     len(prev) == 1
@@ -686,7 +686,7 @@ def _shares(view: DocView, cr: Compiled, totals: set[str], part_of: dict[str, Fi
     sh = cr.cfg.share
     cue_end = cr.ends("share_end", sh.cues)
     whole_after = cr.cue("whole_after", sh.whole_after, "start")
-    total_words = cr.cue("total_words", cr.cfg.sum.total_words)
+    total_words = cr.anywhere("total_words", cr.cfg.sum.total_words)
     chiem = cr.ends("sanity_share", cr.cfg.sanity.share_cue)
     whole_before = cr.ends("whole_before", sh.whole_before)
     for sent in view.sentences:
@@ -789,7 +789,7 @@ def _same_wholes(view: DocView, cr: Compiled, done: set[str]) -> Iterable[Relati
     against a stated whole (``done``) are left out."""
     sh = cr.cfg.share
     chiem = cr.ends("sanity_share", cr.cfg.sanity.share_cue)
-    anaphora = cr.cue("same_whole_anaphora", sh.same_whole_anaphora)
+    anaphora = cr.anywhere("same_whole_anaphora", sh.same_whole_anaphora)
     base_end = cr.cue("same_whole_base_end", sh.same_whole_base_end)
     groups: dict[tuple[object, ...], list[tuple[Figure, Figure]]] = {}
     for sent in view.sentences:

@@ -56,7 +56,7 @@ def sanity(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
     sa = cr.cfg.sanity
     share_cue = cr.ends("sanity_share", sa.share_cue)
     units = {u.lower() for u in sa.whole_units}
-    avg = cr.cue("average", [w for w in sa.average_words if w != "/"])
+    avg = cr.anywhere("average", [w for w in sa.average_words if w != "/"])
     for f in view.figs:
         c = f.claim
         if c.kind == "percent" and not _is_change(f, cr) and share_cue.search(_lead_in(f, 30)):
