@@ -66,6 +66,8 @@ def test_backward_end_cue_finds_a_cue_exactly_when_the_forward_one_does(text: st
         forward = CR.cue(name, words, "end").search(text)
         assert (CR.ends(name, words).search(text) is None) == (forward is None), (name, text)
     assert (_QUAL_AT_END.search(text) is None) == (_QUAL.search(text) is None)
+    either = CR.ends("change_end", [*_C.change.down, *_C.change.up]).search(text) is not None
+    assert either == any(CR.cue(n, END_CUES[n], "end").search(text) for n in ("down_end", "up_end"))
     assert _strip_qual(text) == _QUAL.sub("", text)
 
 

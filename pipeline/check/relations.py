@@ -97,7 +97,7 @@ class DocView:
         wmax = math.log(1 + len(self.figs))
 
         def w(s: AbstractSet[str]) -> float:
-            return sum(self._weight.get(x, wmax) for x in s)
+            return sum(map(self._weight.get, s, itertools.repeat(wmax, len(s))))
 
         inter = w(key & d)
         cov = inter / w(key) if key else 0.0
@@ -187,6 +187,9 @@ def _change_of(f: Figure, cr: Compiled) -> int:
     if f.claim.change == "decrease":
         return -1
     before = _lead_in(f, 40)
+    # either list's cue ends the text only if a cue of both lists together does: most texts fail once
+    if not cr.ends("change_end", [*ch.down, *ch.up]).search(before):
+        return 0
     if cr.ends("down_end", ch.down).search(before):
         return -1
     if cr.ends("up_end", ch.up).search(before):
@@ -343,8 +346,10 @@ def _times(view: DocView, cr: Compiled) -> Iterable[Relation]:
     other = cr.cue("times_other", cr.cfg.change.times_other, "start")
     for sent in view.sentences:
         for i, m in enumerate(sent):
+            if m.claim.kind != "multiplier":
+                continue
             cue_inside = times.search(m.claim.text.split()[0] if m.claim.text else "")  # span `gấp đôi`
-            if m.claim.kind != "multiplier" or not (cue_inside or times.search(_lead_in(m, 20))):
+            if not (cue_inside or times.search(_lead_in(m, 20))):
                 continue
             a = next((f for f in reversed(sent[:i]) if f.claim.kind not in ("percent", "multiplier")), None)
             if a is None or not _level(a, cr) or len(_between(a, m)) > cr.cfg.change.max_gap_chars:
