@@ -125,16 +125,19 @@ def attribute_claims(doc: Document, claims: list[Claim], rules: RuleSet) -> list
 
 _CLAIM_FIELDS = tuple(f.name for f in fields(Claim))
 _CLAIM_VALUES = attrgetter(*_CLAIM_FIELDS)
+_FILLED_AT = tuple(
+    _CLAIM_FIELDS.index(n) for n in ("subject", "base", "change", "reference", "period", "sentence", "sentence_start")
+)
 
 
 def _filled(
     c: Claim, subject: str, base: str, change: str, reference: str, period: str, sentence: str, s0: int
 ) -> Claim:
     """``c`` with its attribution (``dataclasses.replace`` costs ~10 µs a call, this ~2 µs)."""
-    kw = dict(zip(_CLAIM_FIELDS, _CLAIM_VALUES(c), strict=True))
-    kw.update(subject=subject, base=base, change=change, reference=reference, period=period,
-              sentence=sentence, sentence_start=s0)
-    return Claim(**kw)
+    values = list(_CLAIM_VALUES(c))
+    for i, v in zip(_FILLED_AT, (subject, base, change, reference, period, sentence, s0), strict=True):
+        values[i] = v
+    return Claim(*values)
 
 
 def _attribute_one(

@@ -116,6 +116,52 @@ def words_source(words: list[str]) -> str:
     return rf"(?<![\w])(?:{body})(?![\w])"
 
 
+# strings that one character full-case-folds to (`ß` -> `ss`): a case-insensitive literal may
+# match that character, which a letter tree splitting the string could not
+_MULTI_FOLDS = sorted({chr(i).casefold() for i in range(0x110000) if len(chr(i).casefold()) > 1})
+
+
+def tree_source(words: list[str]) -> str | None:
+    """The language of ``words_source(words)`` as a tree of shared endings (`lên|tăng lên|đẩy
+    lên` -> `(?:tăng\\s+|đẩy\\s+)?lên`), which a backward search tries much faster; only for
+    asking whether it matches (which alternative does is not kept). None when a word holds a
+    string some character full-case-folds to."""
+    seqs = {tuple(_tokens(w)) for w in words if w.strip()}
+    if not seqs or any(f in w.casefold() for w in words for f in _MULTI_FOLDS):
+        return None
+    return rf"(?<![\w])(?:{_tree(seqs)})(?![\w])"
+
+
+def _tokens(word: str) -> list[str]:
+    out: list[str] = []
+    for k, syl in enumerate(word.split()):
+        if k:
+            out.append(r"\s+")
+        out.extend(regex.escape(ch) for ch in syl)
+    return out
+
+
+def _tree(seqs: set[tuple[str, ...]]) -> str:
+    """Alternatives sharing their last tokens (the backward search reads them from the end)."""
+    tails: dict[str, set[tuple[str, ...]]] = {}
+    for seq in seqs:
+        tails.setdefault(seq[-1], set()).add(seq[:-1])
+    alts = []
+    for tail in sorted(tails):
+        rest = {r for r in tails[tail] if r}
+        if not rest:
+            alts.append(tail)
+            continue
+        sub = _tree(rest)
+        if () in tails[tail]:
+            alts.append(f"(?:{sub})?{tail}")
+        elif len({r[-1] for r in rest}) > 1:
+            alts.append(f"(?:{sub}){tail}")
+        else:
+            alts.append(sub + tail)  # one way on: no group needed
+    return "|".join(alts)
+
+
 def _c(source: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.IGNORECASE | regex.V1)
 
@@ -127,10 +173,11 @@ _WORD_RUNS_BACK = regex.compile(r"\w+", regex.V1 | regex.REVERSE)
 class EndPattern:
     """A cue pattern anchored at the end of the text (``…\\W*$``, the words right before a number).
 
-    Searched forwards, such a pattern is tried at every position of the clause; searched from
-    the end (``regex.REVERSE``) it fails at once where no cue ends the text, which is most texts.
-    The same matches exist either way, so the backward search only says whether there is one;
-    where there is, the forward search returns the leftmost match, as the rules were written for.
+    Searched forwards, such a pattern is tried at every position of the clause; matched from
+    the end (``regex.REVERSE``) it is tried there only and fails at once where no cue ends the
+    text, which is most texts. The same matches exist either way, so the backward match only says
+    whether there is one; where there is, the forward search returns the leftmost match, as the
+    rules were written for.
 
     ``words``: the cue words, when nothing else in the pattern can match a word character (the
     cues are whole words, the rest is spaces and punctuation). A match then covers at most as
@@ -138,20 +185,26 @@ class EndPattern:
     run before those: no match can start earlier, and the leftmost one is the same.
     """
 
-    def __init__(self, source: str, words: list[str] | None = None) -> None:
+    def __init__(self, source: str, words: list[str] | None = None, tail: str = r"\W*$") -> None:
         self.forward = _c(source)
-        self.backward = regex.compile(source, self.forward.flags | regex.REVERSE)
+        tree = tree_source(words) if words is not None else None
+        # existence only: the words as a letter tree, then what may follow them
+        backward = tree + tail if tree is not None else source
+        self.backward = regex.compile(backward, self.forward.flags | regex.REVERSE)
         self.pattern = source
         self.runs = max((len(_WORD_RUN.findall(w)) for w in words), default=0) if words is not None else -1
 
     def search(self, text: str) -> regex.Match[str] | None:
-        if self.backward.search(text) is None:
+        if not self.ends(text):
             return None
         return self.forward.search(text, self._floor(text))
 
     def ends(self, text: str) -> bool:
         """Whether the pattern matches ``text`` (at its end)."""
-        return self.backward.search(text) is not None
+        if text.endswith("\n"):  # `$` also matches before a final newline
+            return self.backward.search(text) is not None
+        # backwards, `match` tries the end of the text only, where the match must end
+        return self.backward.match(text) is not None
 
     def _floor(self, text: str) -> int:
         """Where the leftmost match can start at the earliest (0 when not known)."""
@@ -200,7 +253,8 @@ class Compiled:
 
     @cached_property
     def same_change_end(self) -> EndPattern:
-        return EndPattern(rf"{words_source(self.cfg.change.same_change)}[\W]*$")
+        same = self.cfg.change.same_change
+        return EndPattern(rf"{words_source(same)}[\W]*$", same, r"[\W]*$")
 
     @cached_property
     def noun_up(self) -> regex.Pattern[str]:
@@ -359,7 +413,8 @@ class Compiled:
 
     @cached_property
     def trail(self) -> EndPattern:
-        return EndPattern(rf"[\s,]*{words_source(self.cfg.subject.trail)}[\s,:]*$", self.cfg.subject.trail)
+        trail = self.cfg.subject.trail
+        return EndPattern(rf"[\s,]*{words_source(trail)}[\s,:]*$", trail, r"[\s,:]*$")
 
     @cached_property
     def count_stop(self) -> regex.Pattern[str]:

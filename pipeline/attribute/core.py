@@ -17,6 +17,8 @@ from pipeline.attribute import nlp
 from pipeline.attribute.config import Compiled
 
 _SPACE = regex.compile(r"\s+")
+# what str.isspace calls a space and `\s` does not (the information separators U+001C-U+001F)
+_NOT_REGEX_SPACE = frozenset("\x1c\x1d\x1e\x1f")
 _NUMBER_HEAD = regex.compile(r"^[\d.,\s\-–]+", regex.V1)
 _PUNCT_WORD = regex.compile(r"^\W+$", regex.V1)
 _BOUNDARY = regex.compile(r"[;:()\[\]\"“”]|,(?!\d)|(?<!\d),|\s[-–]\s|…|\.(?=\p{Lu})", regex.V1)
@@ -36,6 +38,9 @@ LONG = 8  # syllables: a subject candidate longer than this may hold two clauses
 
 
 def squash(text: str) -> str:
+    if _NOT_REGEX_SPACE.isdisjoint(text):
+        # str.split breaks at the same spaces as `\s` here, and is several times faster
+        return " ".join(text.split()).strip(" ,;:-–(")
     return _SPACE.sub(" ", text).strip(" ,;:-–(")
 
 
