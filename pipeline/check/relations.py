@@ -72,21 +72,30 @@ class DocView:
     doc_id: str
     figs: list[Figure]
     sentences: list[list[Figure]]
-    _desc: dict[str, frozenset[str]] = field(default_factory=dict)
+    _by_id: dict[str, Figure] = field(default_factory=dict)
     _weight: dict[str, float] = field(default_factory=dict)
     _where: dict[str, int] = field(default_factory=dict)
 
     def desc(self, f: Figure, cr: Compiled) -> frozenset[str]:
-        if not self._desc:
-            self._desc = {g.id: description(g, cr) for g in self.figs}
+        """What f measures, as the article's figure of its id describes it (``description``)."""
+        if not self._by_id:
+            self._by_id = {g.id: g for g in self.figs}
+        g = self._by_id.get(f.id)
+        return (description(g, cr) if g is not None else frozenset()) or description(f, cr)
+
+    def weights(self, cr: Compiled) -> dict[str, float]:
+        """Each word's weight: words that describe most figures (the company's name) say little
+        about which one. Read only where figures are matched by words, so most articles never
+        describe all their figures."""
+        if not self._weight:
+            descs = {g.id: description(g, cr) for g in self.figs}
             df: dict[str, int] = {}
-            for d in self._desc.values():
+            for d in descs.values():
                 for w in d:
                     df[w] = df.get(w, 0) + 1
             n = len(self.figs)
-            # words that describe most figures (the company's name) say little about which one
             self._weight = {w: math.log(1 + n / c) for w, c in df.items()}
-        return self._desc.get(f.id) or description(f, cr)
+        return self._weight
 
     def score(
         self, key: AbstractSet[str], f: Figure, cr: Compiled, pairs: AbstractSet[str] | None = None
@@ -94,10 +103,11 @@ class DocView:
         """(weighted share of ``key`` found in f's description, weighted Jaccard); with ``pairs``
         (the key's syllable pairs), the share is the mean of the syllable and the pair coverage."""
         d = self.desc(f, cr)
+        weight = self.weights(cr)
         wmax = math.log(1 + len(self.figs))
 
         def w(s: AbstractSet[str]) -> float:
-            return sum(map(self._weight.get, s, itertools.repeat(wmax, len(s))))
+            return sum(map(weight.get, s, itertools.repeat(wmax, len(s))))
 
         inter = w(key & d)
         cov = inter / w(key) if key else 0.0
