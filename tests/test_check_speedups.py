@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.check.config import compiled
@@ -154,3 +154,20 @@ _CLAUSE_PIECE = st.sampled_from(
 @given(st.lists(_CLAUSE_PIECE, max_size=14).map("".join))
 def test_clause_read_from_the_right_is_the_clause_read_left_to_right(text: str) -> None:
     assert clause_of(text) == _clause_plain(text)
+
+
+_RATE_PIECE = st.sampled_from(
+    [*_C.share.rate_cues, *_C.share.rate_of, *_C.share.rate_phrase_end, "TỶ LỆ", " ", "  ", "\n", ",", "(", "5",
+     "hộ nghèo", "dân số", "x", "là", "đạt"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RATE_PIECE, max_size=10).map(" ".join))
+@example("Tỷ lệ hộ nghèo trên dân số là")
+def test_a_named_rate_is_never_found_without_a_rate_cue(text: str) -> None:
+    from pipeline.check.relations import DocView, _named_rates
+
+    list(_named_rates(DocView.build("d", []), CR))  # compiles the rate phrase
+    if CR._cache["named_rate"].search(text):
+        assert CR.anywhere("rate_cues", _C.share.rate_cues).search(text)

@@ -188,21 +188,39 @@ def _is_change(f: Figure, cr: Compiled) -> int:
     return hit[1]  # type: ignore[index,no-any-return]
 
 
+_CHANGE_CUES: dict[int, tuple[Compiled, tuple[regex.Pattern[str], ...]]] = {}
+
+
+def _change_cues(cr: Compiled) -> tuple[regex.Pattern[str], ...]:
+    """The cues _change_of reads for every figure, looked up once per rules."""
+    hit = _CHANGE_CUES.get(id(cr))
+    if hit is None or hit[0] is not cr:
+        ch = cr.cfg.change
+        pats = (
+            cr.ends("to_any", [*ch.to_up, *ch.to_down]),
+            # either list's cue ends the text only if a cue of both lists together does: most texts fail once
+            cr.ends("change_end", [*ch.down, *ch.up]),
+            cr.ends("down_end", ch.down),
+            cr.ends("up_end", ch.up),
+        )
+        hit = _CHANGE_CUES[id(cr)] = (cr, pats)
+    return hit[1]
+
+
 def _change_of(f: Figure, cr: Compiled) -> int:
-    ch = cr.cfg.change
-    if _FROM.search(f.before(12)) or cr.ends("to_any", [*ch.to_up, *ch.to_down]).search(f.before(20)):
+    to_any, change_end, down_end, up_end = _change_cues(cr)
+    if _FROM.search(f.before(12)) or to_any.search(f.before(20)):
         return 0
     if f.claim.change == "increase":
         return 1
     if f.claim.change == "decrease":
         return -1
     before = _lead_in(f, 40)
-    # either list's cue ends the text only if a cue of both lists together does: most texts fail once
-    if not cr.ends("change_end", [*ch.down, *ch.up]).search(before):
+    if not change_end.search(before):
         return 0
-    if cr.ends("down_end", ch.down).search(before):
+    if down_end.search(before):
         return -1
-    if cr.ends("up_end", ch.up).search(before):
+    if up_end.search(before):
         return 1
     return 0
 
@@ -863,6 +881,8 @@ def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
             regex.IGNORECASE | regex.V1,
         )
         cr._cache["named_rate"] = pat
+    # the phrase opens with a rate cue followed by a space: a text without such a cue holds none
+    rate_cue = cr.anywhere("rate_cues", sh.rate_cues)
     for sent in view.sentences:
         for i, p in enumerate(sent):
             if p.claim.kind != "percent" or _is_change(p, cr) or _points(p):
@@ -870,6 +890,8 @@ def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
             before = p.before(sh.rate_max_chars)
             if i > 0 and sent[i - 1].rel_end > p.rel_start - len(before):
                 before = p.claim.sentence[sent[i - 1].rel_end : p.rel_start]  # no figure in between
+            if not rate_cue.search(before):
+                continue
             matches = list(pat.finditer(before))
             if not matches:
                 continue
