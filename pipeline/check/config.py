@@ -144,6 +144,15 @@ def words_pattern(words: list[str]) -> str:
     return rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])"
 
 
+def _cue_source(words: list[str], anchor: str) -> str:
+    src = words_pattern(words)
+    if anchor == "end":
+        return rf"{src}[\s:]*$"
+    if anchor == "start":
+        return rf"^[\s,:(–-]*{src}"
+    return src
+
+
 @dataclass
 class Compiled:
     """checks.yaml with its word lists turned into regexes once."""
@@ -155,12 +164,7 @@ class Compiled:
         key = f"{name}|{anchor}"
         pat = self._cache.get(key)
         if pat is None:
-            src = words_pattern(words)
-            if anchor == "end":
-                src = rf"{src}[\s:]*$"
-            elif anchor == "start":
-                src = rf"^[\s,:(–-]*{src}"
-            pat = regex.compile(src, regex.IGNORECASE | regex.V1)
+            pat = regex.compile(_cue_source(words, anchor), regex.IGNORECASE | regex.V1)
             self._cache[key] = pat
         return pat
 
@@ -182,7 +186,7 @@ class Compiled:
         key = f"{name}|{anchor}|reverse"
         pat = self._cache.get(key)
         if pat is None:
-            pat = regex.compile(self.cue(name, words, anchor).pattern, regex.IGNORECASE | regex.V1 | regex.REVERSE)
+            pat = regex.compile(_cue_source(words, anchor), regex.IGNORECASE | regex.V1 | regex.REVERSE)
             self._cache[key] = pat
         return pat
 

@@ -24,7 +24,7 @@ _FIGURE_NUM = regex.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\
 _JOINT = regex.compile(r",|\bvà\b|\bcòn\b|\bvới\b|\btrong khi\b|\bcùng\b", regex.IGNORECASE)
 _CLAUSE_BREAK = regex.compile(r"[;:()\[\]“”\"]|,\s*(?:trong đó|gồm|bao gồm)\b|\s[-–]\s", regex.IGNORECASE)
 # its parts, read from the right by _last_break
-_BREAK_CHARS = ";:()[]“”\""
+_BREAK_CHARS = ';:()[]“”"'
 _COMMA_BREAK = regex.compile(r",\s*(?:trong đó|gồm|bao gồm)\b", regex.IGNORECASE)
 
 
@@ -92,6 +92,7 @@ class Figure:
 _WS = regex.compile(r"\s+")
 _SPACED_COMMA = regex.compile(r"(?<=\d),\s+(?=\d)")
 _BREAK_OR_DIGIT = regex.compile(r"[,;:.()]|\d")
+
 
 def parse_number(text: str) -> tuple[str, Decimal | None, int]:
     """The first number written in ``text``: (digits as written, value, decimals written)."""

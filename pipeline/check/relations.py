@@ -267,18 +267,6 @@ def _level(f: Figure, cr: Compiled) -> bool:
 def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
     rules = cr.cfg.sum
     intro = cr.cue("parts_intro", rules.parts_intro, "start")
-    # `48.793 ha cao su trong đó …`, `34 tỷ đồng doanh thu, trong đó, …`: a few words naming the total
-    # (no figure, no clause break, no change) may stand between it and the cue
-    named_intro = cr._cache.get("parts_intro_named")
-    if named_intro is None:
-        from pipeline.check.config import words_pattern
-
-        named_intro = regex.compile(
-            rf"^(?![^,]*{words_pattern([*cr.cfg.change.up, *cr.cfg.change.down, *cr.cfg.change.reference])})"
-            rf"[^\d;.:()\[\]]{{1,{rules.parts_intro_gap}}}?[\s,]+{words_pattern(rules.parts_intro)}",
-            regex.IGNORECASE | regex.V1,
-        )
-        cr._cache["parts_intro_named"] = named_intro
     intro_any = cr.anywhere("parts_intro_any", rules.parts_intro)
     after_cue = cr.anywhere("total_after_parts", rules.total_after_parts)
     cmp = cr.anywhere("unstated_ref_any", cr.cfg.change.unstated_reference)
@@ -292,7 +280,7 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
             if not m_intro:
                 named = t.after(rules.parts_intro_gap + 30)
                 # the named form ends with the cue itself: a text without the cue cannot match it
-                m_intro = named_intro.search(named) if intro_any.search(named) else None
+                m_intro = _named_intro(cr).search(named) if intro_any.search(named) else None
             if m_intro:
                 nxt = t.after(m_intro.end())
                 # the list ends at `;`, or at the `)` closing a bracket opened before the cue
@@ -340,6 +328,23 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
                     same = []  # `23 tỷ (cùng kỳ 134 tỷ)`: levels of two periods, not parts
                 if 2 <= len(same) <= rules.max_parts:
                     yield Relation("sum", "sum.total_after_parts", view.doc_id, {"total": t}, same, exhaustive=True)
+
+
+def _named_intro(cr: Compiled) -> regex.Pattern[str]:
+    """`48.793 ha cao su trong đó …`, `34 tỷ đồng doanh thu, trong đó, …`: a few words naming the total
+    (no figure, no clause break, no change) may stand between it and the cue. Compiled when first needed."""
+    pat = cr._cache.get("parts_intro_named")
+    if pat is None:
+        from pipeline.check.config import words_pattern
+
+        rules = cr.cfg.sum
+        pat = regex.compile(
+            rf"^(?![^,]*{words_pattern([*cr.cfg.change.up, *cr.cfg.change.down, *cr.cfg.change.reference])})"
+            rf"[^\d;.:()\[\]]{{1,{rules.parts_intro_gap}}}?[\s,]+{words_pattern(rules.parts_intro)}",
+            regex.IGNORECASE | regex.V1,
+        )
+        cr._cache["parts_intro_named"] = pat
+    return pat
 
 
 def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
@@ -867,20 +872,26 @@ def _same_measure(whole: Figure, part: Figure) -> bool:
     return whole.dim == part.dim or (whole.claim.kind == part.claim.kind == "count")
 
 
-def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
-    """`tỷ lệ <part> trên <whole> (là) P%`: the rate names both figures, found by those words
-    anywhere in the article; ranges are kept (`50-90%` of `22 đến 40 tỷ`), as intervals."""
-    sh = cr.cfg.share
+def _named_rate(cr: Compiled) -> regex.Pattern[str]:
+    """`tỷ lệ <part> trên <whole>`, compiled when first needed."""
     pat = cr._cache.get("named_rate")
     if pat is None:
         from pipeline.check.config import words_pattern
 
+        sh = cr.cfg.share
         pat = regex.compile(
             rf"{words_pattern(sh.rate_cues)}\s+(?P<part>[^,;:()\d]{{2,60}}?)\s+{words_pattern(sh.rate_of)}"
             rf"\s+(?P<whole>[^,;:()\d]{{2,80}}?)(?=\s+{words_pattern(sh.rate_phrase_end)}|\s*$)",
             regex.IGNORECASE | regex.V1,
         )
         cr._cache["named_rate"] = pat
+    return pat
+
+
+def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
+    """`tỷ lệ <part> trên <whole> (là) P%`: the rate names both figures, found by those words
+    anywhere in the article; ranges are kept (`50-90%` of `22 đến 40 tỷ`), as intervals."""
+    sh = cr.cfg.share
     # the phrase opens with a rate cue followed by a space: a text without such a cue holds none
     rate_cue = cr.anywhere("rate_cues", sh.rate_cues)
     for sent in view.sentences:
@@ -892,7 +903,7 @@ def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
                 before = p.claim.sentence[sent[i - 1].rel_end : p.rel_start]  # no figure in between
             if not rate_cue.search(before):
                 continue
-            matches = list(pat.finditer(before))
+            matches = list(_named_rate(cr).finditer(before))
             if not matches:
                 continue
             m = matches[-1]
