@@ -26,6 +26,8 @@ _CLAUSE_BREAK = regex.compile(r"[;:()\[\]“”\"]|,\s*(?:trong đó|gồm|bao g
 # its parts, read from the right by _last_break
 _BREAK_CHARS = ';:()[]“”"'
 _COMMA_BREAK = regex.compile(r",\s*(?:trong đó|gồm|bao gồm)\b", regex.IGNORECASE)
+_LAST_FIGURE_NUM = regex.compile(_FIGURE_NUM.pattern, regex.REVERSE)
+_LAST_JOINT = regex.compile(_JOINT.pattern, regex.IGNORECASE | regex.REVERSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,17 +219,17 @@ def clause_of(text: str) -> str:
     """The clause that ends ``text``: after its last clause break, or after the joint that follows
     its last number."""
     cut = _last_break(text)
-    last_num = None
-    # no number runs across the end of a break (breaks end in punctuation, a space or a letter),
-    # so the numbers from ``cut`` on, with the text before as context, are those the whole text has there
-    for m in _FIGURE_NUM.finditer(text, cut):
-        last_num = m
+    # The last number after the break: no number runs across the end of a break (breaks end in
+    # punctuation, a space or a letter), and none starts inside another (its start follows no digit,
+    # point or comma), so the number that ends last, searched backwards from the text's end down
+    # to ``cut``, is the last one read left to right. Joints cannot overlap either.
+    last_num = _LAST_FIGURE_NUM.search(text, cut)
     if last_num is not None:
         # words right after the previous number describe it (`44,5 tỷ đồng tổng doanh thu và …`):
         # this figure's clause starts after the next conjunction or comma
         tail = text[last_num.end() :]
-        joints = list(_JOINT.finditer(tail))
-        cut = last_num.end() + (joints[-1].end() if joints else len(tail))
+        joint = _LAST_JOINT.search(tail)
+        cut = last_num.end() + (joint.end() if joint else len(tail))
     return text[cut:]
 
 
