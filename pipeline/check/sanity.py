@@ -87,11 +87,13 @@ def _slips(view: DocView, cr: Compiled, lang: str) -> Iterable[tuple[Check, Flag
     for f in view.figs:
         if f.claim.kind in ("money", "quantity") and f.value > 0 and not _is_change(f, cr):
             by_dim.setdefault(f.dim, []).append(f)
-    where = {f.id: view.sentence_of(f) for f in view.figs}
+    where: dict[str, int] = {}
     for figs in by_dim.values():
         for f in figs:
             if not f.scale_word or not _SLIP.match(f.number) or f.claim.qualifier != "exact":
                 continue
+            if not where:  # sentence numbers, for the few articles that have a candidate slip
+                where = {g.id: view.sentence_of(g) for g in view.figs}
             # peers: the same kind of figure close by (a list of prices), not the whole article
             # peers: close by, not in the same sentence (a from–to partner may carry the same slip)
             peers = [
