@@ -170,3 +170,15 @@ def test_a_named_rate_is_never_found_without_a_rate_cue(text: str) -> None:
 
     if _named_rate(CR).search(text):
         assert CR.anywhere("rate_cues", _C.share.rate_cues).search(text)
+
+
+_QUAL_PIECE = st.sampled_from(["khoảng", "hơn", "ở mức", "mức", "lên tới", "tới", "là", " ", "  ", "tăng", "x", ",", "5"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_QUAL_PIECE, min_size=1, max_size=16).map(" ".join))
+def test_a_short_lead_in_taken_from_the_wide_one_is_the_one_stripped_alone(words: str) -> None:
+    f = _fig(f"Doanh thu {words} [5%]")
+    _lead_in(f, 40)  # the wide window first, as for most figures
+    for n in range(45):
+        assert _lead_in(f, n) == _strip_qual(f.before(n)), n

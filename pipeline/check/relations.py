@@ -157,10 +157,19 @@ def _strip_qual(text: str) -> str:
 
 def _lead_in(f: Figure, chars: int) -> str:
     """``_strip_qual(f.before(chars))``, once per figure and window (the cue words ending there)."""
-    key = ("lead_in", f.reach(chars))
+    reach = f.reach(chars)
+    key = ("lead_in", reach)
     hit = f.memo.get(key)
     if hit is None:
-        hit = f.memo[key] = _strip_qual(f.before(chars))
+        # a shorter window from the 40 characters most figures have stripped already: _QUAL matches
+        # a text's end without looking back, so when the wide window's qualifiers start inside the
+        # short one they are the short one's too (or when it has none)
+        wide = f.memo.get(("lead_in", f.reach(40)))
+        offset = f.reach(40) - reach
+        if isinstance(wide, str) and 0 <= offset <= len(wide):
+            hit = f.memo[key] = wide[offset:]
+        else:
+            hit = f.memo[key] = _strip_qual(f.before(chars))
     return hit  # type: ignore[return-value]
 
 
