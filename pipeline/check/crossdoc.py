@@ -32,6 +32,13 @@ def subject_words(subject: str) -> list[str]:
 
 def measure_key(f: Figure, min_syllables: int) -> tuple[str, ...] | None:
     """What a figure measures, normalised; None when too vague to compare."""
+    key = ("measure_key", min_syllables)
+    if key not in f.memo:
+        f.memo[key] = _measure_key(f, min_syllables)
+    return f.memo[key]  # type: ignore[return-value]
+
+
+def _measure_key(f: Figure, min_syllables: int) -> tuple[str, ...] | None:
     c = f.claim
     subj = subject_words(c.subject)
     period = " ".join(_WORD.findall(c.period.lower()))
