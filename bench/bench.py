@@ -8,7 +8,7 @@ For each configuration it prints articles/s, MB/s, articles/s per core, peak RSS
 of the pipeline's time to the floor's: the regex floor reads every file, decodes it, NFC-normalises
 it and runs one number regex over it, in one process — the least any extractor must do. Every
 measurement runs in a fresh child process, so peak RSS (``ru_maxrss``: the largest process, the
-run or one of its workers) belongs to that measurement alone.
+run or one of its workers; "main RSS" is the run's own process) belongs to that measurement alone.
 
 A sampled corpus repeats the source articles; copy k of an article has the last digit of every
 number rotated by k (digits glued to letters, as in ``m2`` or ``F0``, are left alone), so copies
@@ -165,6 +165,7 @@ def row(label: str, res: dict[str, object], workers: int, mb: float, floor_s: fl
         "mb_s": round(mb / secs, 2),
         "articles_s_core": round(docs / secs / workers, 1),
         "peak_rss_mb": res["rss_mb"],
+        "main_rss_mb": res.get("rss_main_mb", ""),
         "x_floor": round(secs / floor_s, 1),
         "cpu_s": round(float(res["cpu_seconds"]), 2) if res.get("cpu_seconds") else "",  # type: ignore[arg-type]
         "articles_cpu_s": round(docs / float(res["cpu_seconds"]), 1) if res.get("cpu_seconds") else "",  # type: ignore[arg-type]
@@ -184,11 +185,13 @@ def print_table(rows: list[dict[str, object]], markdown: bool) -> None:
         "mb_s",
         "articles_s_core",
         "peak_rss_mb",
+        "main_rss_mb",
         "x_floor",
         "cpu_s",
         "articles_cpu_s",
     ]
-    heads = ["", "workers", "articles", "s", "articles/s", "MB/s", "articles/s/core", "peak RSS MB", "× floor time"]
+    heads = ["", "workers", "articles", "s", "articles/s", "MB/s", "articles/s/core", "peak RSS MB", "main RSS MB"]
+    heads += ["× floor time"]
     heads += ["CPU s", "articles/CPU s"]
     if markdown:
         print("| " + " | ".join(heads) + " |")

@@ -383,6 +383,25 @@ def test_report_is_the_same_whatever_the_order_of_claims_csv(tmp_path: Path) -> 
     assert re.search(r'<b id="n-docs">(\d+)</b>', b).group(1) == str(len({c.doc_id for c in claims}))  # type: ignore[union-attr]
 
 
+def test_report_shows_the_most_severe_flags_and_counts_them_all(tmp_path: Path, built: list[str]) -> None:
+    """A run with more flags than a page can hold: every flag is counted in the cards and the rule
+    table, only the most severe are shown with their sentences (and only their claims are built)."""
+    out = make_output(tmp_path)
+    flags = make_flags()
+    by_severity = {f.severity: f for f in flags}
+    html = write_report(out, flag_limit=2).read_text(encoding="utf-8")
+    assert re.search(r'<b id="n-flags">(\d+)</b>', html).group(1) == str(len(flags))  # type: ignore[union-attr]
+    shown = set(re.findall(r'<article id="flag-([^"]+)"', html))
+    assert shown == {by_severity["error"].flag_id, by_severity["warning"].flag_id}
+    assert f"The 2 most severe of {len(flags)} flags" in html
+    table = re.search(r'<table class="rules">(.*?)</table>', html, re.S).group(1)  # type: ignore[union-attr]
+    totals = re.findall(r'<td class="num">(\d+)</td></tr>', table)
+    assert sum(map(int, totals)) == len(flags)
+    wanted = {i for f in flags if f.flag_id in shown for i in f.claim_ids.split()}
+    assert wanted <= set(built) and by_severity["info"].claim_ids.split()[0] not in wanted
+    assert "most severe" not in write_report(out).read_text(encoding="utf-8")
+
+
 def test_report_does_not_create_the_review_database(tmp_path: Path) -> None:
     out = make_output(tmp_path)
     write_report(out)

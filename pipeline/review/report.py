@@ -9,8 +9,10 @@ All article text goes through Jinja2's autoescaping.
 from __future__ import annotations
 
 import csv
+import heapq
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from pipeline.review.app import STATIC_DIR, Row, environment
 from pipeline.review.data import Outputs
 
 REPORT_NAME = "report.html"
+FLAG_LIMIT = 1000  # flags shown with their sentences (the most severe); a page of more is not read
 BAR_HEIGHT = 22
 LABEL_WIDTH = 220
 CHART_WIDTH = 420
@@ -183,39 +186,71 @@ def _count_checks(path: Path) -> tuple[int, Counter[str]]:
     return n, statuses
 
 
-def write_report(out_dir: Path | str) -> Path:
+@dataclass
+class _FlagScan:
+    """Every flag counted; only the ``limit`` most severe kept, with their sentences shown."""
+
+    shown: list[Flag]
+    n_flags: int
+    by_rule: dict[str, Counter[str]]
+    docs: set[str]  # the articles flagged (ids only)
+
+
+def _scan_flags(path: Path, limit: int) -> _FlagScan:
+    by_rule: dict[str, Counter[str]] = {}
+    docs: set[str] = set()
+    n = 0
+
+    def flags() -> Iterator[Flag]:
+        nonlocal n
+        for row in iter_csv(path):
+            f = Flag(**{k: row.get(k) or "" for k in FLAG_COLUMNS})
+            n += 1
+            by_rule.setdefault(f.rule, Counter())[f.severity] += 1
+            if f.doc_id != "*":
+                docs.add(f.doc_id)
+            yield f
+
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+
+    def severest(f: Flag) -> tuple[int, str, str, str]:
+        return rank.get(f.severity, len(rank)), f.rule, f.doc_id, f.flag_id
+
+    shown = heapq.nsmallest(limit, flags(), key=severest) if path.is_file() else []
+    return _FlagScan(shown, n, by_rule, docs)
+
+
+def write_report(out_dir: Path | str, flag_limit: int = FLAG_LIMIT) -> Path:
     """Write ``out_dir/report.html`` from the run's tables (atomically); returns its path.
 
-    Streams: memory holds the flags, the claims of the flagged sentences and one document's
-    rows at a time, never the whole claims.csv, so it stays flat as the corpus grows.
+    Streams: every flag is counted, but memory holds only the ``flag_limit`` most severe flags
+    (shown with their sentences; all are in flags.csv and the review app), the claims of their
+    sentences and one document's rows at a time, so it stays flat as the corpus grows.
     """
     out_dir = Path(out_dir)
     if not (out_dir / "claims.csv").is_file():
         raise InputError(Errors.E030.format(path=out_dir))
-    flags_path = out_dir / "flags.csv"
-    flag_list = (
-        [Flag(**{k: row.get(k) or "" for k in FLAG_COLUMNS}) for row in iter_csv(flags_path)]
-        if flags_path.is_file()
-        else []
-    )
-    wanted = {cid for f in flag_list for cid in f.claim_ids.split()}
-    flag_docs = {f.doc_id for f in flag_list if f.doc_id != "*"}
+    fs = _scan_flags(out_dir / "flags.csv", flag_limit)
+    wanted = {cid for f in fs.shown for cid in f.claim_ids.split()}
     try:
-        scan = _scan_claims(out_dir / "claims.csv", wanted, flag_docs)
+        scan = _scan_claims(out_dir / "claims.csv", wanted, fs.docs)
     except _Unordered:
-        scan = _scan_claims(out_dir / "claims.csv", wanted, flag_docs, grouped=False)
+        scan = _scan_claims(out_dir / "claims.csv", wanted, fs.docs, grouped=False)
     n_checks, statuses = _count_checks(out_dir / "checks.csv")
-    errors = list(iter_csv(out_dir / "errors.csv")) if (out_dir / "errors.csv").is_file() else []
-    # Only what the template reads: the flags, their sentences' claims and the errors.
-    o = Outputs(out_dir, flags=flag_list, pinned=scan.claims_by_doc, errors=errors)
+    n_errors, errors = 0, []
+    if (out_dir / "errors.csv").is_file():
+        for e in iter_csv(out_dir / "errors.csv"):
+            n_errors += 1
+            if len(errors) < flag_limit:
+                errors.append(e)
+    # Only what the template reads: the flags shown, their sentences' claims and the errors.
+    o = Outputs(out_dir, flags=fs.shown, pinned=scan.claims_by_doc, errors=errors)
     decided = _decisions(out_dir)
     kinds = scan.kinds
     kind_order = [k for k in KINDS if k in kinds] + sorted(k for k in kinds if k not in KINDS)
-    severities = [s for s in SEVERITIES if any(f.severity == s for f in o.flags)]
-    severities += sorted({f.severity for f in o.flags} - set(severities))
-    by_rule: dict[str, Counter[str]] = {}
-    for f in o.flags:
-        by_rule.setdefault(f.rule, Counter())[f.severity] += 1
+    by_rule = fs.by_rule
+    present = {s for c in by_rule.values() for s in c}
+    severities = [s for s in SEVERITIES if s in present] + sorted(present - set(SEVERITIES))
     rules = sorted(by_rule, key=lambda r: (-sum(by_rule[r].values()), r))
     flags = sorted(o.flags, key=lambda f: (f.rule, f.doc_id, f.flag_id))
     rule_anchor = {r: f"rule-{i}" for i, r in enumerate(rules)}
@@ -235,7 +270,9 @@ def write_report(out_dir: Path | str) -> Path:
         out_dir=str(out_dir),
         css=Markup((STATIC_DIR / "review.css").read_text(encoding="utf-8")),  # our own file, not article text
         outputs=o,
-        n_docs=scan.n_docs + len(flag_docs - scan.docs_seen),
+        n_docs=scan.n_docs + len(fs.docs - scan.docs_seen),
+        n_flags=fs.n_flags,
+        n_errors=n_errors,
         n_claims=scan.n_claims,
         n_checks=n_checks,
         kinds=kinds,
