@@ -252,31 +252,26 @@ def check_store(store: ArticleStore, out_dir: Path, rules: RuleSet, lang: str = 
     the stored rows in doc_id order, then the cross-document comparison of the stored figures.
     Gives the same files as ``check_output`` over the run's claims.csv."""
     cr = compiled(rules)
-    n_checks, n_flags = store.check_counts()
-    with atomic_open(out_dir / "checks.csv") as fc, atomic_open(out_dir / "flags.csv") as ff:
-        fc.write(csv_header(CHECK_COLUMNS))
-        ff.write(csv_header(FLAG_COLUMNS))
-        for checks, flags in store.iter_checks_csv():
-            fc.write(checks)
-            ff.write(flags)
-        wc, wf = _RowWriter(fc, CHECK_COLUMNS), _RowWriter(ff, FLAG_COLUMNS)
-        for check, flag in across((Comparable.from_row(r) for r in store.iter_comparables()), cr, lang):
-            wc.writerow(check.row())
-            n_checks += 1
-            if flag is not None:
-                wf.writerow(flag.row())
-                n_flags += 1
-    return n_checks, n_flags
+    stored = store.check_counts()
+    comparables = (Comparable.from_row(r) for r in store.iter_comparables())
+    n_checks, n_flags = _write_stream(out_dir, across(comparables, cr, lang), store.iter_checks_csv())
+    return stored[0] + n_checks, stored[1] + n_flags
 
 
-def _write_stream(out_dir: Path, rows: Iterable[tuple[Check | None, Flag | None]]) -> tuple[int, int]:
-    """Write rows as they come; both files appear (by rename) only once every row is written.
+def _write_stream(
+    out_dir: Path, rows: Iterable[tuple[Check | None, Flag | None]], written: Iterable[tuple[str, str]] = ()
+) -> tuple[int, int]:
+    """Write ``written`` (check and flag lines already serialised), then ``rows`` as they come;
+    both files appear (by rename) only once every row is written. Returns the count of ``rows``.
     Rows come without duplicates (each article's are unique; cross-document pairs are unique)."""
     n_checks = n_flags = 0
     with atomic_open(out_dir / "checks.csv") as fc, atomic_open(out_dir / "flags.csv") as ff:
+        fc.write(csv_header(CHECK_COLUMNS))
+        ff.write(csv_header(FLAG_COLUMNS))
+        for checks, flags in written:
+            fc.write(checks)
+            ff.write(flags)
         wc, wf = _RowWriter(fc, CHECK_COLUMNS), _RowWriter(ff, FLAG_COLUMNS)
-        wc.writeheader()
-        wf.writeheader()
         for check, flag in rows:
             if check is not None:
                 wc.writerow(check.row())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -160,13 +161,15 @@ class Compiled:
     cfg: CheckRules
     _cache: dict[str, regex.Pattern[str]] = field(default_factory=dict)
 
-    def cue(self, name: str, words: list[str], anchor: str = "") -> regex.Pattern[str]:
-        key = f"{name}|{anchor}"
+    def pattern(self, key: str, source: Callable[[], str], flags: int = 0) -> regex.Pattern[str]:
+        """A pattern built from the rules, compiled once (when first needed) under ``key``."""
         pat = self._cache.get(key)
         if pat is None:
-            pat = regex.compile(_cue_source(words, anchor), regex.IGNORECASE | regex.V1)
-            self._cache[key] = pat
+            pat = self._cache[key] = regex.compile(source(), regex.IGNORECASE | regex.V1 | flags)
         return pat
+
+    def cue(self, name: str, words: list[str], anchor: str = "") -> regex.Pattern[str]:
+        return self.pattern(f"{name}|{anchor}", lambda: _cue_source(words, anchor))
 
     def ends(self, name: str, words: list[str]) -> regex.Pattern[str]:
         """``cue(name, words, "end")`` for yes/no tests, compiled to search from the end of the text.
@@ -183,12 +186,7 @@ class Compiled:
         # A text holds a match searched backwards exactly when it holds one searched forwards: the
         # pattern is the same, only the order of trying differs. The match found may differ, so
         # where the match itself is used (its start, its words), use ``cue``.
-        key = f"{name}|{anchor}|reverse"
-        pat = self._cache.get(key)
-        if pat is None:
-            pat = regex.compile(_cue_source(words, anchor), regex.IGNORECASE | regex.V1 | regex.REVERSE)
-            self._cache[key] = pat
-        return pat
+        return self.pattern(f"{name}|{anchor}|reverse", lambda: _cue_source(words, anchor), regex.REVERSE)
 
     @cached_property
     def stop(self) -> frozenset[str]:

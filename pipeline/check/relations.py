@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.check.config import Compiled
+from pipeline.check.config import Compiled, words_pattern
 from pipeline.check.figures import (
     Figure,
     bigrams,
@@ -342,18 +342,13 @@ def _sums(view: DocView, cr: Compiled) -> Iterable[Relation]:
 def _named_intro(cr: Compiled) -> regex.Pattern[str]:
     """`48.793 ha cao su trong đó …`, `34 tỷ đồng doanh thu, trong đó, …`: a few words naming the total
     (no figure, no clause break, no change) may stand between it and the cue. Compiled when first needed."""
-    pat = cr._cache.get("parts_intro_named")
-    if pat is None:
-        from pipeline.check.config import words_pattern
-
-        rules = cr.cfg.sum
-        pat = regex.compile(
-            rf"^(?![^,]*{words_pattern([*cr.cfg.change.up, *cr.cfg.change.down, *cr.cfg.change.reference])})"
-            rf"[^\d;.:()\[\]]{{1,{rules.parts_intro_gap}}}?[\s,]+{words_pattern(rules.parts_intro)}",
-            regex.IGNORECASE | regex.V1,
-        )
-        cr._cache["parts_intro_named"] = pat
-    return pat
+    rules = cr.cfg.sum
+    changes = [*cr.cfg.change.up, *cr.cfg.change.down, *cr.cfg.change.reference]
+    return cr.pattern(
+        "parts_intro_named",
+        lambda: rf"^(?![^,]*{words_pattern(changes)})"
+        rf"[^\d;.:()\[\]]{{1,{rules.parts_intro_gap}}}?[\s,]+{words_pattern(rules.parts_intro)}",
+    )
 
 
 def _partitions(view: DocView, cr: Compiled) -> Iterable[Relation]:
@@ -883,18 +878,12 @@ def _same_measure(whole: Figure, part: Figure) -> bool:
 
 def _named_rate(cr: Compiled) -> regex.Pattern[str]:
     """`tỷ lệ <part> trên <whole>`, compiled when first needed."""
-    pat = cr._cache.get("named_rate")
-    if pat is None:
-        from pipeline.check.config import words_pattern
-
-        sh = cr.cfg.share
-        pat = regex.compile(
-            rf"{words_pattern(sh.rate_cues)}\s+(?P<part>[^,;:()\d]{{2,60}}?)\s+{words_pattern(sh.rate_of)}"
-            rf"\s+(?P<whole>[^,;:()\d]{{2,80}}?)(?=\s+{words_pattern(sh.rate_phrase_end)}|\s*$)",
-            regex.IGNORECASE | regex.V1,
-        )
-        cr._cache["named_rate"] = pat
-    return pat
+    sh = cr.cfg.share
+    return cr.pattern(
+        "named_rate",
+        lambda: rf"{words_pattern(sh.rate_cues)}\s+(?P<part>[^,;:()\d]{{2,60}}?)\s+{words_pattern(sh.rate_of)}"
+        rf"\s+(?P<whole>[^,;:()\d]{{2,80}}?)(?=\s+{words_pattern(sh.rate_phrase_end)}|\s*$)",
+    )
 
 
 def _named_rates(view: DocView, cr: Compiled) -> Iterable[Relation]:
